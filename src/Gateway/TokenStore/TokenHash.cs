@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FastGateway.TokenStore;
+
+/// <summary>
+/// The store key for a token: SHA-256 of its ASCII text (32 bytes). The token itself is never stored.
+/// </summary>
+/// <remarks>
+/// A plain (unsalted, fast) hash is enough because tokens carry 256 bits from a CSPRNG: nobody can
+/// brute-force a preimage, and a stolen store yields no usable token. Lookups compare hashes, so the
+/// time a lookup takes says nothing about the token an attacker sent.
+/// </remarks>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct TokenHash : IEquatable<TokenHash>
+{
+    /// <summary>Longest token text accepted for hashing, in chars; ours are 43.</summary>
+    public const int MaxTokenLength = 256;
+
+    private readonly ulong _a;
+    private readonly ulong _b;
+    private readonly ulong _c;
+    private readonly ulong _d;
+
+    private TokenHash(ReadOnlySpan<byte> sha256)
+    {
+        var words = MemoryMarshal.Cast<byte, ulong>(sha256);
+        _a = words[0];
+        _b = words[1];
+        _c = words[2];
+        _d = words[3];
+    }
+
+    /// <summary>
+    /// Hashes a token's text without allocating.
+    /// </summary>
+    /// <param name="token">The token as received (base64url chars).</param>
+    /// <param name="hash">The key to look up.</param>
+    /// <returns>false when the text is empty, longer than <see cref="MaxTokenLength"/> or not ASCII: no token of ours looks like that.</returns>
+    public static bool TryCompute(ReadOnlySpan<char> token, out TokenHash hash)
+    {
+        if (token.IsEmpty || token.Length > MaxTokenLength || !Ascii.IsValid(token))
+        {
+            hash = default;
+            return false;
+        }
+
+        // 256 chars fit the stackalloc budget; ASCII narrowing is 1 char -> 1 byte.
+        Span<byte> ascii = stackalloc byte[MaxTokenLength];
+        var length = Ascii.FromUtf16(token, ascii, out var written) == OperationStatus.Done ? written : 0;
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(ascii[..length], digest);
+        hash = new TokenHash(digest);
+        return true;
+    }
+
+    /// <summary>A 64-bit hash for FASTER's index: the digest's first word is already uniform.</summary>
+    public long GetHashCode64() => (long)_a;
+
+    /// <summary>
+    /// A short, stable, non-secret identifier for a token: the first 16 hex digits of its hash.
+    /// Safe to log and to show operators; it cannot be turned back into the token.
+    /// </summary>
+    public string ToTokenId() => _a.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <inheritdoc/>
+    public bool Equals(TokenHash other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is TokenHash other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => (int)_a;
+}
