@@ -1,2 +1,4 @@
-var app = WebApplication.CreateSlimBuilder(args).Build();
+using TimeTravels;
+
+var app = TimeTravelsApp.Build(args);
 app.Run();

@@ -1,0 +1,199 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+using FastGateway.Clients;
+using FastGateway.Errors;
+using FastGateway.Json;
+using FastGateway.OAuth;
+using FastGateway.Scopes;
+
+namespace FastGateway.Admin;
+
+/// <summary>
+/// <c>POST /admin/v1/clients</c> and <c>GET /admin/v1/clients/{client_id}</c>: register applications
+/// (RFC 7591 metadata names) and read them back without their secret.
+/// </summary>
+internal sealed partial class ClientAdminEndpoints(ClientRegistry clients, TimeProvider time, ILogger<ClientAdminEndpoints> logger)
+{
+    /// <summary>Largest accepted JSON body, in bytes.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    private static readonly System.Buffers.SearchValues<char> ClientIdChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-");
+
+    /// <summary>Registers a client; 201 with the client information and its secret (shown once).</summary>
+    public async Task CreateAsync(HttpContext context)
+    {
+        var request = await AdminJson.ReadAsync(context, GatewayJsonContext.Default.ClientMetadataRequest, MaxBodyBytes);
+        if (request is null)
+        {
+            return;
+        }
+
+        if (Validate(request) is { } invalid)
+        {
+            await ErrorResponse.WriteAsync(context, 400, invalid.Error, invalid.Description);
+            return;
+        }
+
+        var method = request.TokenEndpointAuthMethod ?? TokenEndpointAuthMethods.ClientSecretBasic;
+        var secret = method == TokenEndpointAuthMethods.None ? null : ClientSecrets.Generate();
+        var client = new OAuthClient
+        {
+            ClientId = request.ClientId ?? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
+            ClientName = request.ClientName,
+            SecretHash = secret is null ? "" : ClientSecrets.Hash(secret),
+            Scope = request.Scope is null ? string.Join(' ', Generated.GatewayDefinition.Scopes.Select(s => s.Name)) : string.Join(' ', request.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
+            GrantTypes = request.GrantTypes ?? [GrantTypes.ClientCredentials],
+            RedirectUris = request.RedirectUris ?? [],
+            TokenEndpointAuthMethod = method,
+            AccessTokenLifetime = request.AccessTokenLifetime,
+            RefreshLimit = request.RefreshLimit ?? 0,
+            ClientIdIssuedAt = time.GetUtcNow().ToUnixTimeSeconds(),
+        };
+
+        if (!clients.TryAdd(client))
+        {
+            await ErrorResponse.WriteAsync(context, 409, ErrorCodes.InvalidClientMetadata, $"client_id '{client.ClientId}' is already registered");
+            return;
+        }
+
+        Log.ClientCreated(logger, client.ClientId, client.Scope);
+        context.Response.StatusCode = 201;
+        context.Response.Headers.Location = $"/admin/v1/clients/{Uri.EscapeDataString(client.ClientId)}";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(client, secret), GatewayJsonContext.Default.ClientInformationResponse);
+    }
+
+    /// <summary>Returns a client without its secret; 404 when unknown.</summary>
+    public async Task GetAsync(HttpContext context)
+    {
+        var id = context.Request.RouteValues["client_id"] as string ?? "";
+        if (!clients.TryGet(id, out var client))
+        {
+            await ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"no client '{id}'");
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(client, null), GatewayJsonContext.Default.ClientInformationResponse);
+    }
+
+    /// <summary>Checks metadata; returns the error to answer, or null when valid.</summary>
+    internal static (string Error, string Description)? Validate(ClientMetadataRequest request)
+    {
+        if (request.ClientId is { } id && (id.Length is 0 or > TokenStore.TokenRecord.MaxIdentifierBytes || id.AsSpan().ContainsAnyExcept(ClientIdChars)))
+        {
+            return (ErrorCodes.InvalidClientMetadata, "client_id must be 1-64 characters of A-Z a-z 0-9 . _ ~ -");
+        }
+
+        if (request.ClientName is { Length: > 200 })
+        {
+            return (ErrorCodes.InvalidClientMetadata, "client_name is longer than 200 characters");
+        }
+
+        if (request.Scope is { } scope && !ScopeCatalog.TryParse(scope, out _, out var unknown))
+        {
+            return (ErrorCodes.InvalidClientMetadata, $"unknown scope '{unknown}'");
+        }
+
+        if (request.GrantTypes is { } grants)
+        {
+            foreach (var grant in grants)
+            {
+                if (!GrantTypes.All.Contains(grant))
+                {
+                    return (ErrorCodes.InvalidClientMetadata, $"unknown grant type '{grant}'; use {string.Join(", ", GrantTypes.All)}");
+                }
+            }
+        }
+
+        var method = request.TokenEndpointAuthMethod ?? TokenEndpointAuthMethods.ClientSecretBasic;
+        if (method is not (TokenEndpointAuthMethods.ClientSecretBasic or TokenEndpointAuthMethods.ClientSecretPost or TokenEndpointAuthMethods.None))
+        {
+            return (ErrorCodes.InvalidClientMetadata, "token_endpoint_auth_method must be client_secret_basic, client_secret_post or none");
+        }
+
+        if (method == TokenEndpointAuthMethods.None && request.GrantTypes?.Contains(GrantTypes.ClientCredentials) != false)
+        {
+            return (ErrorCodes.InvalidClientMetadata, "a public client (token_endpoint_auth_method none) cannot use client_credentials");
+        }
+
+        if (request.RedirectUris is { } uris)
+        {
+            foreach (var uri in uris)
+            {
+                if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Fragment.Length != 0)
+                {
+                    return (ErrorCodes.InvalidRedirectUri, $"redirect URI '{uri}' must be absolute and without a fragment (RFC 6749 section 3.1.2)");
+                }
+            }
+        }
+
+        if (request.AccessTokenLifetime is { } lifetime && lifetime is 0 or < -1)
+        {
+            return (ErrorCodes.InvalidClientMetadata, "access_token_lifetime must be a positive number of seconds, or -1 for tokens that never expire");
+        }
+
+        if (request.RefreshLimit is < 0)
+        {
+            return (ErrorCodes.InvalidClientMetadata, "refresh_limit must be 0 or more");
+        }
+
+        return null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Admin created client {ClientId} with scope '{Scope}'")]
+        public static partial void ClientCreated(ILogger logger, string clientId, string scope);
+    }
+}
+
+/// <summary>Reading admin JSON bodies safely.</summary>
+internal static class AdminJson
+{
+    /// <summary>Reads and deserializes a JSON body, answering 400/413/415 itself on bad input.</summary>
+    /// <returns>The value, or null when an error response was written.</returns>
+    public static async Task<T?> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, long maxBodyBytes)
+        where T : class
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            await ErrorResponse.WriteAsync(context, 415, ErrorCodes.InvalidRequest, "the body must be application/json");
+            return null;
+        }
+
+        if (context.Request.ContentLength > maxBodyBytes)
+        {
+            await ErrorResponse.WriteAsync(context, 413, ErrorCodes.RequestTooLarge, $"the body is larger than {maxBodyBytes} bytes");
+            return null;
+        }
+
+        var sizeFeature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = maxBodyBytes;
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted);
+            if (value is null)
+            {
+                await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "the body must be a JSON object");
+            }
+
+            return value;
+        }
+        catch (JsonException e)
+        {
+            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, $"the body is not valid: {e.Message}");
+            return null;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await ErrorResponse.WriteAsync(context, 413, ErrorCodes.RequestTooLarge, $"the body is larger than {maxBodyBytes} bytes");
+            return null;
+        }
+    }
+}

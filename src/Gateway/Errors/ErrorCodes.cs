@@ -1,0 +1,41 @@
+namespace FastGateway.Errors;
+
+/// <summary>
+/// Every error code FastGateway puts in a JSON body's <c>error</c> field, in one place so logs, docs
+/// and tests agree. OAuth codes keep the RFCs' spelling.
+/// </summary>
+internal static class ErrorCodes
+{
+    /// <summary>RFC 6749 section 5.2 / RFC 6750 section 3.1: the request is missing a parameter or is malformed (400).</summary>
+    public const string InvalidRequest = "invalid_request";
+    /// <summary>RFC 6749 section 5.2: client authentication failed (401).</summary>
+    public const string InvalidClient = "invalid_client";
+    /// <summary>RFC 6749 section 5.2: the grant is invalid, expired or revoked (400).</summary>
+    public const string InvalidGrant = "invalid_grant";
+    /// <summary>RFC 6749 section 5.2: the client may not use this grant type (400).</summary>
+    public const string UnauthorizedClient = "unauthorized_client";
+    /// <summary>RFC 6749 section 5.2: the server does not support this grant type (400).</summary>
+    public const string UnsupportedGrantType = "unsupported_grant_type";
+    /// <summary>RFC 6749 section 5.2: a requested scope is unknown or not allowed for the client (400).</summary>
+    public const string InvalidScope = "invalid_scope";
+    /// <summary>RFC 6750 section 3.1: the access token is unknown, expired, revoked or malformed (401).</summary>
+    public const string InvalidToken = "invalid_token";
+    /// <summary>RFC 6750 section 3.1: the token lacks a scope the resource needs (403).</summary>
+    public const string InsufficientScope = "insufficient_scope";
+    /// <summary>RFC 7591 section 3.2.2: a client-metadata field is invalid (400).</summary>
+    public const string InvalidClientMetadata = "invalid_client_metadata";
+    /// <summary>RFC 7591 section 3.2.2: a redirect URI is invalid (400).</summary>
+    public const string InvalidRedirectUri = "invalid_redirect_uri";
+    /// <summary>No API resource matches the method and path (404).</summary>
+    public const string NotFound = "not_found";
+    /// <summary>The upstream could not be reached or broke the exchange (502).</summary>
+    public const string BadGateway = "bad_gateway";
+    /// <summary>The upstream did not answer in time (504).</summary>
+    public const string GatewayTimeout = "gateway_timeout";
+    /// <summary>The admin API is off because no <c>Admin:ApiKey</c> is configured (403).</summary>
+    public const string AdminApiDisabled = "admin_api_disabled";
+    /// <summary>The request body is larger than the endpoint accepts (413).</summary>
+    public const string RequestTooLarge = "request_too_large";
+    /// <summary>The token store is not recovered yet (503).</summary>
+    public const string NotReady = "not_ready";
+}

@@ -1,0 +1,125 @@
+using FastGateway.Admin;
+using FastGateway.Authorization;
+using FastGateway.Clients;
+using FastGateway.Errors;
+using FastGateway.Json;
+using FastGateway.OAuth;
+using FastGateway.Proxy;
+using FastGateway.Scopes;
+using FastGateway.TokenStore;
+
+namespace FastGateway.Hosting;
+
+/// <summary>
+/// Builds the FastGateway process: the authorization server endpoints, the admin API and the
+/// protected-API proxy on one Kestrel host (ASP.NET Core slim builder).
+/// </summary>
+/// <remarks>
+/// <code>
+/// request ──► ProtectedApiMiddleware ── under an API base path? ──► validate ──► forward upstream
+///                    │ no
+///                    ▼
+///             endpoint routing: /oauth2/token, /admin/v1/..., /healthz, /readyz, else 404 JSON
+/// </code>
+/// </remarks>
+public static class GatewayApp
+{
+    /// <summary>
+    /// Builds the app from standard .NET configuration (appsettings.json, environment variables with
+    /// <c>__</c>, <c>--Key=Value</c> arguments, <c>--urls</c>). Opens and recovers the token store.
+    /// </summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <exception cref="InvalidOperationException">Configuration is incomplete (e.g. an upstream is missing) or the data folder is in use.</exception>
+    /// <exception cref="InvalidDataException">A state file under <c>Storage:Path</c> is corrupt.</exception>
+    public static WebApplication Build(string[] args)
+    {
+        // appsettings.json ships beside the binary; Storage:Path and other relative paths stay relative to the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        services.Configure<OAuthOptions>(configuration.GetSection("OAuth"));
+        services.Configure<StorageOptions>(configuration.GetSection("Storage"));
+        services.Configure<AdminOptions>(configuration.GetSection("Admin"));
+        services.Configure<ProxyOptions>(configuration.GetSection("Proxy"));
+
+        var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(StorageLock.Acquire(storage.Path));
+        services.AddSingleton(sp => FasterTokenStore.Open(
+            new TokenStoreOptions { Path = Path.Combine(storage.Path, "tokens"), MemorySizeBytes = storage.MemorySizeBytes },
+            sp.GetRequiredService<ILogger<FasterTokenStore>>()));
+        services.AddSingleton(ScopeCatalog.Load(storage.Path));
+        services.AddSingleton(ClientRegistry.Load(storage.Path));
+        services.AddSingleton(UpstreamTable.FromConfiguration(configuration));
+        services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<TokenEndpoint>();
+        services.AddSingleton<AdminAuthorization>();
+        services.AddSingleton<ClientAdminEndpoints>();
+        services.AddSingleton<AccessValidator>();
+        services.AddSingleton<HttpForwarder>();
+        services.AddSingleton<IdentityStrings>();
+        services.AddSingleton<ProtectedApiMiddleware>();
+
+        var app = builder.Build();
+        // Recover the store before listening, so /readyz and the first request see every token.
+        var store = app.Services.GetRequiredService<FasterTokenStore>();
+        BootstrapClients(configuration, app.Services.GetRequiredService<ClientRegistry>());
+
+        var proxy = app.Services.GetRequiredService<ProtectedApiMiddleware>();
+        app.Use(next => context => proxy.InvokeAsync(context, next));
+
+        var token = app.Services.GetRequiredService<TokenEndpoint>();
+        app.MapPost("/oauth2/token", token.HandleAsync);
+
+        var admin = app.Services.GetRequiredService<AdminAuthorization>();
+        var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();
+        app.MapPost("/admin/v1/clients", admin.Require(clients.CreateAsync));
+        app.MapGet("/admin/v1/clients/{client_id}", admin.Require(clients.GetAsync));
+
+        app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse));
+        app.MapGet("/readyz", context =>
+        {
+            var ready = store.IsReady;
+            context.Response.StatusCode = ready ? 200 : 503;
+            return context.Response.WriteAsJsonAsync(new HealthResponse(ready ? "ready" : "not_ready"), GatewayJsonContext.Default.HealthResponse);
+        });
+        app.MapFallback(context => ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"nothing here: {context.Request.Method} {context.Request.Path}"));
+        return app;
+    }
+
+    /// <summary>Creates the clients listed under <c>Bootstrap:Clients</c>, or resets their secret and settings.</summary>
+    private static void BootstrapClients(ConfigurationManager configuration, ClientRegistry registry)
+    {
+        foreach (var section in configuration.GetSection("Bootstrap:Clients").GetChildren())
+        {
+            var options = section.Get<BootstrapClientOptions>() ?? new BootstrapClientOptions();
+            if (string.IsNullOrEmpty(options.ClientId) || string.IsNullOrEmpty(options.ClientSecret))
+            {
+                throw new InvalidOperationException($"{section.Path} needs ClientId and ClientSecret.");
+            }
+
+            var metadata = new ClientMetadataRequest(options.ClientId, options.ClientName, options.Scope, null, null, null, options.AccessTokenLifetime, null);
+            if (ClientAdminEndpoints.Validate(metadata) is { } invalid)
+            {
+                throw new InvalidOperationException($"{section.Path}: {invalid.Description}");
+            }
+
+            registry.TryGet(options.ClientId, out var existing);
+            registry.Upsert(new OAuthClient
+            {
+                ClientId = options.ClientId,
+                ClientName = options.ClientName,
+                SecretHash = ClientSecrets.Hash(options.ClientSecret),
+                Scope = options.Scope ?? string.Join(' ', Generated.GatewayDefinition.Scopes.Select(s => s.Name)),
+                GrantTypes = [GrantTypes.ClientCredentials],
+                TokenEndpointAuthMethod = TokenEndpointAuthMethods.ClientSecretBasic,
+                AccessTokenLifetime = options.AccessTokenLifetime,
+                ClientIdIssuedAt = existing?.ClientIdIssuedAt ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            });
+        }
+    }
+}

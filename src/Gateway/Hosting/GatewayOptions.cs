@@ -1,0 +1,66 @@
+namespace FastGateway.Hosting;
+
+// Options use { get; set; }: the configuration-binding source generator (needed for Native AOT)
+// binds Configure<T> into an existing instance and silently skips init-only properties.
+
+/// <summary>Configuration section <c>OAuth</c>: the authorization server.</summary>
+internal sealed record OAuthOptions
+{
+    /// <summary>Default access-token lifetime in seconds for clients that set none; -1 = never expires. Default 3600.</summary>
+    public int AccessTokenLifetime { get; set; } = 3600;
+
+    /// <summary>Authorization-code lifetime in seconds (RFC 6749 section 4.1.2 recommends at most 600). Default 300.</summary>
+    public int AuthorizationCodeLifetime { get; set; } = 300;
+
+    /// <summary>When true (the default, as in webMethods), OAuth endpoints refuse plain HTTP with <c>invalid_request</c>.</summary>
+    public bool RequireHttps { get; set; } = true;
+}
+
+/// <summary>Configuration section <c>Storage</c>: where state lives on disk.</summary>
+internal sealed record StorageOptions
+{
+    /// <summary>Data folder: FASTER token store, clients, scope schemas. Relative paths are relative to the working directory. Default <c>data</c>.</summary>
+    public string Path { get; set; } = "data";
+
+    /// <summary>Memory for FASTER's in-memory log, in bytes; older records are read from disk. Default 64 MiB.</summary>
+    public long MemorySizeBytes { get; set; } = 64L << 20;
+}
+
+/// <summary>Configuration section <c>Admin</c>.</summary>
+internal sealed record AdminOptions
+{
+    /// <summary>The admin API key, sent as <c>Authorization: Bearer &lt;key&gt;</c>. Unset = admin API off.</summary>
+    public string? ApiKey { get; set; }
+}
+
+/// <summary>Configuration section <c>Proxy</c>: forwarding to upstreams.</summary>
+internal sealed record ProxyOptions
+{
+    /// <summary>Seconds to wait for an upstream's response headers before answering 504. Default 100.</summary>
+    public double Timeout { get; set; } = 100;
+
+    /// <summary>Seconds to wait for a TCP connection to an upstream before answering 502. Default 5.</summary>
+    public double ConnectTimeout { get; set; } = 5;
+}
+
+/// <summary>
+/// One entry of <c>Bootstrap:Clients</c>: an application created (or whose secret is reset) at start,
+/// so a deployment or demo can come up with a known client. The secret is stored hashed like any other.
+/// </summary>
+internal sealed record BootstrapClientOptions
+{
+    /// <summary>The client_id.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret (plain text in configuration; hashed in the store).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Display name.</summary>
+    public string? ClientName { get; set; }
+
+    /// <summary>Allowed scopes, space-separated; default all scopes.</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>Access-token lifetime in seconds; -1 = never expires; unset = <see cref="OAuthOptions.AccessTokenLifetime"/>.</summary>
+    public int? AccessTokenLifetime { get; set; }
+}

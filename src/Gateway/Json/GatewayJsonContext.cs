@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+using FastGateway.Admin;
+using FastGateway.Clients;
+using FastGateway.Errors;
+using FastGateway.Hosting;
+using FastGateway.OAuth;
+using FastGateway.Scopes;
+
+namespace FastGateway.Json;
+
+/// <summary>
+/// Source-generated JSON metadata for every type FastGateway reads or writes (no reflection, so
+/// trimming and Native AOT are safe). Names are snake_case, as the OAuth RFCs spell them.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowTrailingCommas = false,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(ClientMetadataRequest))]
+[JsonSerializable(typeof(ClientInformationResponse))]
+[JsonSerializable(typeof(ClientsDocument))]
+[JsonSerializable(typeof(ScopeSchemaHistory))]
+[JsonSerializable(typeof(HealthResponse))]
+internal sealed partial class GatewayJsonContext : JsonSerializerContext;

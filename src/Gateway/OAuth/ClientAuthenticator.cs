@@ -1,0 +1,127 @@
+using System.Buffers.Text;
+using System.Text;
+using FastGateway.Clients;
+using Microsoft.Extensions.Primitives;
+
+namespace FastGateway.OAuth;
+
+/// <summary>How the caller presented client credentials.</summary>
+internal enum ClientCredentialSource : byte
+{
+    /// <summary>No credentials at all.</summary>
+    None,
+    /// <summary>HTTP Basic (<c>client_secret_basic</c>).</summary>
+    Basic,
+    /// <summary>Form fields (<c>client_secret_post</c>), or a public client's bare client_id.</summary>
+    Form,
+}
+
+/// <summary>Outcome of client authentication at an OAuth endpoint.</summary>
+/// <param name="Client">The authenticated client, or null on failure.</param>
+/// <param name="Source">Where the credentials came from (decides the 401's <c>WWW-Authenticate</c>).</param>
+/// <param name="Error">An <c>ErrorCodes</c> value on failure.</param>
+/// <param name="Description">What was wrong, on failure.</param>
+internal readonly record struct ClientAuthenticationResult(OAuthClient? Client, ClientCredentialSource Source, string? Error, string? Description);
+
+/// <summary>
+/// Client authentication for the token, introspection and revocation endpoints, RFC 6749 section 2.3.1:
+/// HTTP Basic with form-urlencoded id and secret, or <c>client_id</c>/<c>client_secret</c> in the body.
+/// Using both at once is refused (RFC 6749 section 2.3: one method per request).
+/// </summary>
+internal sealed class ClientAuthenticator(ClientRegistry clients)
+{
+    /// <summary>Authenticates the caller.</summary>
+    /// <param name="authorization">The request's <c>Authorization</c> header values.</param>
+    /// <param name="form">The form body.</param>
+    public ClientAuthenticationResult Authenticate(StringValues authorization, IFormCollection form)
+    {
+        var formId = form["client_id"];
+        var formSecret = form["client_secret"];
+        if (authorization.Count > 1 || formId.Count > 1 || formSecret.Count > 1)
+        {
+            return Fail(ClientCredentialSource.None, Errors.ErrorCodes.InvalidRequest, "client credentials were sent more than once");
+        }
+
+        var header = authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!string.IsNullOrEmpty(formSecret))
+            {
+                return Fail(ClientCredentialSource.Basic, Errors.ErrorCodes.InvalidRequest, "use one client authentication method: HTTP Basic or client_secret in the body, not both");
+            }
+
+            if (!TryDecodeBasic(header.AsSpan(6).Trim(), out var id, out var secret))
+            {
+                return Fail(ClientCredentialSource.Basic, Errors.ErrorCodes.InvalidClient, "malformed HTTP Basic credentials");
+            }
+
+            if (!string.IsNullOrEmpty(formId) && formId != id)
+            {
+                return Fail(ClientCredentialSource.Basic, Errors.ErrorCodes.InvalidRequest, "client_id in the body differs from the HTTP Basic user");
+            }
+
+            return Check(id, secret, ClientCredentialSource.Basic);
+        }
+
+        if (string.IsNullOrEmpty(formId))
+        {
+            return Fail(ClientCredentialSource.None, Errors.ErrorCodes.InvalidClient, "client authentication required: HTTP Basic or client_id and client_secret in the body");
+        }
+
+        if (string.IsNullOrEmpty(formSecret))
+        {
+            // A public client identifies itself with client_id alone (RFC 6749 section 3.2.1).
+            return clients.TryGet(formId!, out var publicClient) && !publicClient.IsConfidential
+                ? new ClientAuthenticationResult(publicClient, ClientCredentialSource.Form, null, null)
+                : Fail(ClientCredentialSource.Form, Errors.ErrorCodes.InvalidClient, "client authentication failed");
+        }
+
+        return Check(formId!, formSecret!, ClientCredentialSource.Form);
+    }
+
+    private ClientAuthenticationResult Check(string clientId, string secret, ClientCredentialSource source)
+    {
+        clients.TryGet(clientId, out var client);
+        // Verify runs whether or not the client exists, so timing does not reveal which client_ids are registered.
+        var valid = ClientSecrets.Verify(client is { IsConfidential: true } ? client.SecretHash : null, secret);
+        return valid && client is not null
+            ? new ClientAuthenticationResult(client, source, null, null)
+            : Fail(source, Errors.ErrorCodes.InvalidClient, "client authentication failed");
+    }
+
+    private static ClientAuthenticationResult Fail(ClientCredentialSource source, string error, string description) =>
+        new(null, source, error, description);
+
+    private static bool TryDecodeBasic(ReadOnlySpan<char> encoded, out string clientId, out string secret)
+    {
+        clientId = secret = "";
+        var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(encoded.Length)];
+        if (!Convert.TryFromBase64Chars(encoded, bytes, out var written))
+        {
+            return false;
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, written);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return false;
+        }
+
+        // RFC 6749 section 2.3.1: both parts are application/x-www-form-urlencoded before Basic encoding.
+        clientId = FormDecode(text[..colon]);
+        secret = FormDecode(text[(colon + 1)..]);
+        return clientId.Length != 0;
+    }
+
+    private static string FormDecode(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
+}
