@@ -50,10 +50,11 @@ public sealed record Booking(string Id, string Passenger, string Destination);
 /// <summary>Body of <c>POST /bookings</c>.</summary>
 public sealed record NewBooking(string? Passenger, string? Destination);
 
-/// <summary>The identity headers the upstream received from the gateway.</summary>
+/// <summary>The identity headers the upstream received from the gateway, and the names (not values) of all headers it received.</summary>
 public sealed record ReceivedIdentity(
     string? ClientId, string? Owner, string? Scope, bool AuthorizationHeaderPresent,
-    string? ForwardedFor, string? ForwardedProto, string? ForwardedHost, string? ForwardedPrefix)
+    string? ForwardedFor, string? ForwardedProto, string? ForwardedHost, string? ForwardedPrefix,
+    IReadOnlyList<string> HeaderNames)
 {
     /// <summary>Reads the identity headers from a request.</summary>
     public static ReceivedIdentity From(HttpRequest request)
@@ -62,7 +63,8 @@ public sealed record ReceivedIdentity(
         static string? One(Microsoft.Extensions.Primitives.StringValues v) => v.Count == 0 ? null : v.ToString();
         return new ReceivedIdentity(
             One(h["X-Client-Id"]), One(h["X-Owner"]), One(h["X-Scope"]), h.ContainsKey("Authorization"),
-            One(h["X-Forwarded-For"]), One(h["X-Forwarded-Proto"]), One(h["X-Forwarded-Host"]), One(h["X-Forwarded-Prefix"]));
+            One(h["X-Forwarded-For"]), One(h["X-Forwarded-Proto"]), One(h["X-Forwarded-Host"]), One(h["X-Forwarded-Prefix"]),
+            [.. h.Keys.Order(StringComparer.OrdinalIgnoreCase)]);
     }
 }
 

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FastGateway.Tests.Infrastructure;
+
+/// <summary>
+/// A real FastGateway process (the built FastGateway.dll under <c>dotnet</c>) on a loopback port,
+/// so tests exercise the shipped host, including graceful restarts and <c>kill -9</c>.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private GatewayProcess(Process process) => _process = process;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string StoragePath { get; private init; } = "";
+
+    /// <summary>Everything the process wrote, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a gateway and waits until it listens.</summary>
+    /// <param name="storagePath">The Storage:Path folder.</param>
+    /// <param name="upstream">Upstreams:timetravels.</param>
+    /// <param name="extraArgs">More --Key=Value arguments.</param>
+    public static async Task<GatewayProcess> StartAsync(string storagePath, string upstream, params string[] extraArgs)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(GatewayDll);
+        foreach (var arg in (string[])[
+            "--urls=http://127.0.0.1:0",
+            $"--Storage:Path={storagePath}",
+            $"--Upstreams:timetravels={upstream}",
+            $"--Admin:ApiKey={AdminKey}",
+            "--OAuth:RequireHttps=false",
+            "--Logging:LogLevel:Default=Information",
+            "--Logging:Console:FormatterName=simple",
+            .. extraArgs])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var gateway = new GatewayProcess(Process.Start(info)!) { StoragePath = storagePath };
+        gateway._process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
+        gateway._process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
+        gateway._process.BeginOutputReadLine();
+        gateway._process.BeginErrorReadLine();
+        var exited = gateway._process.WaitForExitAsync();
+        var first = await Task.WhenAny(gateway._listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != gateway._listening.Task)
+        {
+            gateway.KillHard();
+            throw new InvalidOperationException($"the gateway did not start:\n{gateway.Output}");
+        }
+
+        gateway.BaseAddress = await gateway._listening.Task;
+        return gateway;
+    }
+
+    /// <summary>Runs the gateway to completion with bad configuration and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(GatewayDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM and wait: the graceful shutdown a service manager does.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            KillHard();
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        var match = ListeningLine().Match(line);
+        if (match.Success)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    private static string GatewayDll
+    {
+        get
+        {
+            // tests/Gateway.Tests/bin/<Configuration>/net10.0/ -> src/Gateway/bin/<Configuration>/net10.0/FastGateway.dll
+            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = testBin.Parent!.Name;
+            var root = testBin;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "FastGateway.sln")))
+            {
+                root = root.Parent;
+            }
+
+            var dll = Path.Combine(root!.FullName, "src", "Gateway", "bin", configuration, testBin.Name, "FastGateway.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the gateway first: {dll} is missing");
+        }
+    }
+}
