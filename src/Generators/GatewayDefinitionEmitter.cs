@@ -436,7 +436,7 @@ internal static class GatewayDefinitionEmitter
         private void WriteSplit()
         {
             sb.Append("            rest = rest.Slice(1);\n");
-            sb.Append("            int end = rest.IndexOf('/');\n");
+            sb.Append("            int end = global::System.MemoryExtensions.IndexOf(rest, '/');\n");
             sb.Append("            ").Append(Span).Append(" segment = end < 0 ? rest : rest.Slice(0, end);\n");
             sb.Append("            rest = end < 0 ? default : rest.Slice(end);\n");
         }
