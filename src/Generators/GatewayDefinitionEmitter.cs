@@ -200,17 +200,22 @@ internal static class GatewayDefinitionEmitter
             sb.Append("        public static ").Append(RouteMatch).Append(" Match(").Append(MethodKind).Append(" method, ").Append(Span).Append(" path)\n        {\n");
             if (model.Apis.Count == 0)
             {
-                sb.Append("            return ").Append(NoApi()).Append(";\n        }\n");
+                sb.Append("            return new ").Append(RouteMatch).Append('(').Append(Status).Append(".NoApi, -1, -1, 0x0UL, 0);\n        }\n");
                 return;
             }
 
-            sb.Append("            if (path.Length == 0 || path[0] != '/')\n            {\n                return ").Append(NoApi()).Append(";\n            }\n\n");
-            sb.Append("            return MatchBase0(method, path);\n        }\n");
+            sb.Append("            if (path.Length == 0 || path[0] != '/')\n            {\n                return NoApi();\n            }\n\n");
+            sb.Append("            return MatchBase0(method, path);\n        }\n\n");
+            sb.Append("        private static ").Append(RouteMatch).Append(" NoApi() => new ").Append(RouteMatch).Append('(').Append(Status).Append(".NoApi, -1, -1, 0x0UL, 0);\n\n");
+            sb.Append("        private static ").Append(RouteMatch).Append(" NoResource(int apiIndex, int basePathLength) => new ").Append(RouteMatch)
+                .Append('(').Append(Status).Append(".NoResource, apiIndex, -1, 0x0UL, basePathLength);\n\n");
+            sb.Append("        private static ").Append(RouteMatch).Append(" Matched(int apiIndex, int resourceIndex, ulong requiredScopes, int basePathLength) => new ").Append(RouteMatch)
+                .Append('(').Append(Status).Append(".Matched, apiIndex, resourceIndex, requiredScopes, basePathLength);\n");
 
-            var apiRoots = new int[model.Apis.Count];
+            var apiRoots = new string[model.Apis.Count];
             for (var i = 0; i < model.Apis.Count; i++)
             {
-                apiRoots[i] = BuildApi(i).Id;
+                apiRoots[i] = Continue(BuildApi(i));
             }
 
             WriteBaseTree(apiRoots);
@@ -273,13 +278,82 @@ internal static class GatewayDefinitionEmitter
             {
                 state = new State(_states.Count, apiIndex, nodes, display, isApiRoot);
                 _states.Add(key.ToString(), state);
-                _pending.Enqueue(state);
             }
 
             return state;
         }
 
-        private void WriteBaseTree(int[] apiRoots)
+        /// <summary>
+        /// The expression that continues matching in <paramref name="state"/>: a call of its method, or, for a leaf
+        /// with at most one method (most states of a large definition), the method test inline, which keeps the
+        /// generated code (and its compile time) small.
+        /// </summary>
+        private string Continue(State state)
+        {
+            var terminals = ResolveTerminals(state);
+            if (!state.IsApiRoot && !HasTransitions(state) && terminals.Count <= 1)
+            {
+                var api = state.ApiIndex.ToString(CultureInfo.InvariantCulture);
+                var length = model.Apis[state.ApiIndex].BasePath.Length.ToString(CultureInfo.InvariantCulture);
+                if (terminals.Count == 0)
+                {
+                    return $"NoResource({api}, {length})";
+                }
+
+                return $"rest.Length == 0 && method == {MethodKind}.{terminals[0].Method} ? {MatchedCall(state.ApiIndex, terminals[0].Resource)} : NoResource({api}, {length})";
+            }
+
+            if (!state.Queued)
+            {
+                state.Queued = true;
+                _pending.Enqueue(state);
+            }
+
+            return "MatchState" + state.Id.ToString(CultureInfo.InvariantCulture) + "(method, rest)";
+        }
+
+        private static bool HasTransitions(State state)
+        {
+            foreach (var node in state.Nodes)
+            {
+                if (node.Literals.Count != 0 || node.Parameter is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>For each method, the resource of the most literal template of the state that ends here.</summary>
+        private static List<(string Method, int Resource)> ResolveTerminals(State state)
+        {
+            var result = new List<(string Method, int Resource)>();
+            foreach (var method in MethodOrder)
+            {
+                Node? best = null;
+                foreach (var node in state.Nodes)
+                {
+                    if (node.Terminals.ContainsKey(method) && (best is null || string.CompareOrdinal(node.Pattern, best.Pattern) < 0))
+                    {
+                        best = node;
+                    }
+                }
+
+                if (best is not null)
+                {
+                    result.Add((method, best.Terminals[method]));
+                }
+            }
+
+            return result;
+        }
+
+        private string MatchedCall(int api, int resource) =>
+            "Matched(" + api.ToString(CultureInfo.InvariantCulture) + ", " + resource.ToString(CultureInfo.InvariantCulture) + ", "
+            + Hex(model.Resources[resource].RequiredScopes) + ", " + model.Apis[api].BasePath.Length.ToString(CultureInfo.InvariantCulture) + ")";
+
+        private void WriteBaseTree(string[] apiRoots)
         {
             var root = new BaseNode();
             var nodes = new List<BaseNode> { root };
@@ -298,12 +372,12 @@ internal static class GatewayDefinitionEmitter
                     node = child;
                 }
 
-                node.ApiRootState = apiRoots[i];
+                node.ApiRoot = apiRoots[i];
             }
 
             foreach (var node in nodes)
             {
-                if (node.ApiRootState >= 0)
+                if (node.ApiRoot is not null)
                 {
                     // A base path ends here; its switch case calls the API's root state directly.
                     continue;
@@ -312,17 +386,17 @@ internal static class GatewayDefinitionEmitter
                 sb.Append('\n');
                 sb.Append("        private static ").Append(RouteMatch).Append(" MatchBase").Append(node.Id.ToString(CultureInfo.InvariantCulture))
                     .Append('(').Append(MethodKind).Append(" method, ").Append(Span).Append(" rest)\n        {\n");
-                sb.Append("            if (rest.Length == 0)\n            {\n                return ").Append(NoApi()).Append(";\n            }\n\n");
+                sb.Append("            if (rest.Length == 0)\n            {\n                return NoApi();\n            }\n\n");
                 WriteSplit();
                 sb.Append("            switch (segment)\n            {\n");
                 foreach (var child in node.Children)
                 {
                     sb.Append("                case ").Append(Literal(child.Key)).Append(": return ")
-                        .Append(child.Value.ApiRootState >= 0 ? "MatchState" + child.Value.ApiRootState.ToString(CultureInfo.InvariantCulture) : "MatchBase" + child.Value.Id.ToString(CultureInfo.InvariantCulture))
-                        .Append("(method, rest);\n");
+                        .Append(child.Value.ApiRoot ?? "MatchBase" + child.Value.Id.ToString(CultureInfo.InvariantCulture) + "(method, rest)")
+                        .Append(";\n");
                 }
 
-                sb.Append("            }\n\n            return ").Append(NoApi()).Append(";\n        }\n");
+                sb.Append("            }\n\n            return NoApi();\n        }\n");
             }
         }
 
@@ -330,7 +404,7 @@ internal static class GatewayDefinitionEmitter
         {
             var api = state.ApiIndex;
             var basePathLength = model.Apis[api].BasePath.Length;
-            var noResource = $"new {RouteMatch}({Status}.NoResource, {api.ToString(CultureInfo.InvariantCulture)}, -1, 0x0UL, {basePathLength.ToString(CultureInfo.InvariantCulture)})";
+            var noResource = $"NoResource({api.ToString(CultureInfo.InvariantCulture)}, {basePathLength.ToString(CultureInfo.InvariantCulture)})";
 
             // Transitions: each literal any node continues with (its state also holds the parameter continuations,
             // which a literal beats only when they lead to a match), then the parameter continuation.
@@ -363,34 +437,16 @@ internal static class GatewayDefinitionEmitter
             // At the API root, an empty rest and a lone "/" both mean the template "/".
             sb.Append(state.IsApiRoot ? "            if (rest.Length <= 1)\n" : "            if (rest.Length == 0)\n");
             sb.Append("            {\n");
-            var wroteSwitch = false;
-            foreach (var method in MethodOrder)
+            var terminals = ResolveTerminals(state);
+            var wroteSwitch = terminals.Count > 0;
+            if (wroteSwitch)
             {
-                Node? best = null;
-                foreach (var node in state.Nodes)
-                {
-                    if (node.Terminals.ContainsKey(method) && (best is null || string.CompareOrdinal(node.Pattern, best.Pattern) < 0))
-                    {
-                        best = node;
-                    }
-                }
+                sb.Append("                switch (method)\n                {\n");
+            }
 
-                if (best is null)
-                {
-                    continue;
-                }
-
-                if (!wroteSwitch)
-                {
-                    sb.Append("                switch (method)\n                {\n");
-                    wroteSwitch = true;
-                }
-
-                var index = best.Terminals[method];
-                sb.Append("                    case ").Append(MethodKind).Append('.').Append(method).Append(": return new ").Append(RouteMatch)
-                    .Append('(').Append(Status).Append(".Matched, ").Append(api.ToString(CultureInfo.InvariantCulture)).Append(", ")
-                    .Append(index.ToString(CultureInfo.InvariantCulture)).Append(", ").Append(Hex(model.Resources[index].RequiredScopes)).Append(", ")
-                    .Append(basePathLength.ToString(CultureInfo.InvariantCulture)).Append(");\n");
+            foreach (var (method, index) in terminals)
+            {
+                sb.Append("                    case ").Append(MethodKind).Append('.').Append(method).Append(": return ").Append(MatchedCall(api, index)).Append(";\n");
             }
 
             if (wroteSwitch)
@@ -415,8 +471,7 @@ internal static class GatewayDefinitionEmitter
                     var targets = new List<Node>(literal.Value);
                     targets.AddRange(parameters);
                     var next = Intern(api, targets, state.Display + "/" + literal.Key);
-                    sb.Append("                case ").Append(Literal(literal.Key)).Append(": return MatchState")
-                        .Append(next.Id.ToString(CultureInfo.InvariantCulture)).Append("(method, rest);\n");
+                    sb.Append("                case ").Append(Literal(literal.Key)).Append(": return ").Append(Continue(next)).Append(";\n");
                 }
 
                 sb.Append("            }\n\n");
@@ -425,8 +480,7 @@ internal static class GatewayDefinitionEmitter
             if (parameters.Count > 0)
             {
                 var next = Intern(api, new List<Node>(parameters), state.Display + "/{}");
-                sb.Append("            if (segment.Length != 0)\n            {\n                return MatchState")
-                    .Append(next.Id.ToString(CultureInfo.InvariantCulture)).Append("(method, rest);\n            }\n\n");
+                sb.Append("            if (segment.Length != 0)\n            {\n                return ").Append(Continue(next)).Append(";\n            }\n\n");
             }
 
             sb.Append("            return ").Append(noResource).Append(";\n        }\n");
@@ -441,7 +495,6 @@ internal static class GatewayDefinitionEmitter
             sb.Append("            rest = end < 0 ? default : rest.Slice(end);\n");
         }
 
-        private static string NoApi() => $"new {RouteMatch}({Status}.NoApi, -1, -1, 0x0UL, 0)";
     }
 
     /// <summary>A node of one API's template trie.</summary>
@@ -474,6 +527,9 @@ internal static class GatewayDefinitionEmitter
         public string Display { get; } = display;
 
         public bool IsApiRoot { get; } = isApiRoot;
+
+        /// <summary>Whether the state's method has been queued for writing.</summary>
+        public bool Queued { get; set; }
     }
 
     /// <summary>A node of the base-path tree.</summary>
@@ -483,7 +539,7 @@ internal static class GatewayDefinitionEmitter
 
         public SortedDictionary<string, BaseNode> Children { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>The API root state when a base path ends here, else -1.</summary>
-        public int ApiRootState { get; set; } = -1;
+        /// <summary>The call of the API's root state when a base path ends here, else <see langword="null"/>.</summary>
+        public string? ApiRoot { get; set; }
     }
 }

@@ -183,6 +183,17 @@ public sealed class GatewayDefinitionMatchTests
         Assert.Equal(RouteMatchStatus.NoApi, SpecificDefinition.Value.Match(HttpMethodKind.Get, path).Status);
     }
 
+    [Fact]
+    public void Match_DefinitionWithoutApis_CompilesAndReturnsNoApi()
+    {
+        var definition = GeneratorHarness.Load("""{ "apis": [], "scopes": [] }""");
+
+        Assert.Equal(RouteMatchStatus.NoApi, definition.Match(HttpMethodKind.Get, "/x").Status);
+        Assert.Equal(0, definition.Constant<int>("ScopeCount"));
+        Assert.Equal(0UL, definition.Constant<ulong>("AllScopes"));
+        Assert.False(definition.TryGetScopeBit("x", out _));
+    }
+
     private static uint Fnv1a(string text)
     {
         var hash = 2166136261u;

@@ -69,17 +69,23 @@ namespace FastGateway.Generated
         {
             if (path.Length == 0 || path[0] != '/')
             {
-                return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoApi, -1, -1, 0x0UL, 0);
+                return NoApi();
             }
 
             return MatchBase0(method, path);
         }
 
+        private static global::FastGateway.Contracts.RouteMatch NoApi() => new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoApi, -1, -1, 0x0UL, 0);
+
+        private static global::FastGateway.Contracts.RouteMatch NoResource(int apiIndex, int basePathLength) => new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoResource, apiIndex, -1, 0x0UL, basePathLength);
+
+        private static global::FastGateway.Contracts.RouteMatch Matched(int apiIndex, int resourceIndex, ulong requiredScopes, int basePathLength) => new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.Matched, apiIndex, resourceIndex, requiredScopes, basePathLength);
+
         private static global::FastGateway.Contracts.RouteMatch MatchBase0(global::FastGateway.Contracts.HttpMethodKind method, global::System.ReadOnlySpan<char> rest)
         {
             if (rest.Length == 0)
             {
-                return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoApi, -1, -1, 0x0UL, 0);
+                return NoApi();
             }
 
             rest = rest.Slice(1);
@@ -91,7 +97,7 @@ namespace FastGateway.Generated
                 case "timetravels": return MatchState0(method, rest);
             }
 
-            return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoApi, -1, -1, 0x0UL, 0);
+            return NoApi();
         }
 
         // /timetravels
@@ -99,7 +105,7 @@ namespace FastGateway.Generated
         {
             if (rest.Length <= 1)
             {
-                return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoResource, 0, -1, 0x0UL, 12);
+                return NoResource(0, 12);
             }
 
             rest = rest.Slice(1);
@@ -111,7 +117,7 @@ namespace FastGateway.Generated
                 case "bookings": return MatchState1(method, rest);
             }
 
-            return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoResource, 0, -1, 0x0UL, 12);
+            return NoResource(0, 12);
         }
 
         // /timetravels/bookings
@@ -121,11 +127,11 @@ namespace FastGateway.Generated
             {
                 switch (method)
                 {
-                    case global::FastGateway.Contracts.HttpMethodKind.Get: return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.Matched, 0, 0, 0x1UL, 12);
-                    case global::FastGateway.Contracts.HttpMethodKind.Post: return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.Matched, 0, 2, 0x2UL, 12);
+                    case global::FastGateway.Contracts.HttpMethodKind.Get: return Matched(0, 0, 0x1UL, 12);
+                    case global::FastGateway.Contracts.HttpMethodKind.Post: return Matched(0, 2, 0x2UL, 12);
                 }
 
-                return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoResource, 0, -1, 0x0UL, 12);
+                return NoResource(0, 12);
             }
 
             rest = rest.Slice(1);
@@ -137,7 +143,7 @@ namespace FastGateway.Generated
                 return MatchState2(method, rest);
             }
 
-            return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoResource, 0, -1, 0x0UL, 12);
+            return NoResource(0, 12);
         }
 
         // /timetravels/bookings/{}
@@ -147,14 +153,14 @@ namespace FastGateway.Generated
             {
                 switch (method)
                 {
-                    case global::FastGateway.Contracts.HttpMethodKind.Get: return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.Matched, 0, 1, 0x1UL, 12);
-                    case global::FastGateway.Contracts.HttpMethodKind.Delete: return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.Matched, 0, 3, 0x4UL, 12);
+                    case global::FastGateway.Contracts.HttpMethodKind.Get: return Matched(0, 1, 0x1UL, 12);
+                    case global::FastGateway.Contracts.HttpMethodKind.Delete: return Matched(0, 3, 0x4UL, 12);
                 }
 
-                return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoResource, 0, -1, 0x0UL, 12);
+                return NoResource(0, 12);
             }
 
-            return new global::FastGateway.Contracts.RouteMatch(global::FastGateway.Contracts.RouteMatchStatus.NoResource, 0, -1, 0x0UL, 12);
+            return NoResource(0, 12);
         }
     }
 }
