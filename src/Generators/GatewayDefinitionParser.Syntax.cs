@@ -77,7 +77,10 @@ internal sealed partial class GatewayDefinitionParser
         return null;
     }
 
-    /// <summary>Checks a base path: starts with '/', literal segments only, no empty segment, no trailing '/'.</summary>
+    /// <summary>First path segments the gateway itself answers (OAuth, admin, health, metadata, compatibility aliases, OpenAPI).</summary>
+    private static readonly string[] ReservedPrefixes = ["/oauth2", "/admin", "/healthz", "/readyz", "/.well-known", "/invoke", "/oauth", "/openapi"];
+
+    /// <summary>Checks a base path: starts with '/', literal segments only, no empty segment, no trailing '/', not a reserved prefix.</summary>
     /// <returns>Why it is invalid, or <see langword="null"/>.</returns>
     private static string? ValidateBasePath(string basePath)
     {
@@ -89,6 +92,16 @@ internal sealed partial class GatewayDefinitionParser
         if (basePath[basePath.Length - 1] == '/')
         {
             return "it must not end with '/'";
+        }
+
+        var first = basePath.IndexOf('/', 1) is var slash and > 0 ? basePath.Substring(0, slash) : basePath;
+        foreach (var reserved in ReservedPrefixes)
+        {
+            // The proxy runs before the gateway's own endpoints, so an API here would shadow them.
+            if (string.Equals(first, reserved, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"'{reserved}' is reserved for the gateway's own endpoints ({string.Join(", ", ReservedPrefixes)})";
+            }
         }
 
         foreach (var segment in basePath.Substring(1).Split('/'))

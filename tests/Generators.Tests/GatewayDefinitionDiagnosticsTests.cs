@@ -175,6 +175,9 @@ public sealed class GatewayDefinitionDiagnosticsTests
     [InlineData("\"name\": \"first\", \"basePath\": \"/b\"")]
     [InlineData("\"name\": \"a\", \"basePath\": \"/first\"")]
     [InlineData("\"name\": \"a\", \"basePath\": \"/first/sub\"")]
+    [InlineData("\"name\": \"a\", \"basePath\": \"/oauth2\"")]
+    [InlineData("\"name\": \"a\", \"basePath\": \"/Admin/v2\"")]
+    [InlineData("\"name\": \"a\", \"basePath\": \"/healthz\"")]
     [InlineData("\"name\": \"a\", \"basePath\": \"/b\", \"apiScopes\": [ { \"name\": \"A/B\", \"resources\": [] } ], \"displayName\": \"x\"")]
     public void Parser_InvalidApiNameOrBasePath_ReportsFG006AtLine(string api)
     {
