@@ -46,11 +46,14 @@ public static class GatewayApp
         services.Configure<ProxyOptions>(configuration.GetSection("Proxy"));
 
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(StorageLock.Acquire(storage.Path));
-        services.AddSingleton(sp => FasterTokenStore.Open(
+        // Registered through factories so the container disposes them at shutdown (the store's final checkpoint, then the lock).
+        var storageLock = StorageLock.Acquire(storage.Path);
+        services.AddSingleton(_ => storageLock);
+        // Blocking here is safe: it runs once at start-up, before the server exists, with no synchronization context.
+        services.AddSingleton(sp => FasterTokenStore.OpenAsync(
             new TokenStoreOptions { Path = Path.Combine(storage.Path, "tokens"), MemorySizeBytes = storage.MemorySizeBytes },
-            sp.GetRequiredService<ILogger<FasterTokenStore>>()));
+            sp.GetRequiredService<ILogger<FasterTokenStore>>()).GetAwaiter().GetResult());
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ScopeCatalog.Load(storage.Path));
         services.AddSingleton(ClientRegistry.Load(storage.Path));
         services.AddSingleton(UpstreamTable.FromConfiguration(configuration));
@@ -65,8 +68,9 @@ public static class GatewayApp
         services.AddSingleton<ProtectedApiMiddleware>();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<StorageLock>();
         // Recover the store before listening, so /readyz and the first request see every token.
-        var store = app.Services.GetRequiredService<FasterTokenStore>();
+        var tokenStore = app.Services.GetRequiredService<FasterTokenStore>();
         BootstrapClients(configuration, app.Services.GetRequiredService<ClientRegistry>());
 
         var proxy = app.Services.GetRequiredService<ProtectedApiMiddleware>();
@@ -83,7 +87,7 @@ public static class GatewayApp
         app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse));
         app.MapGet("/readyz", context =>
         {
-            var ready = store.IsReady;
+            var ready = tokenStore.IsReady;
             context.Response.StatusCode = ready ? 200 : 503;
             return context.Response.WriteAsJsonAsync(new HealthResponse(ready ? "ready" : "not_ready"), GatewayJsonContext.Default.HealthResponse);
         });

@@ -181,7 +181,24 @@ public sealed class ProtectedApiTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public async Task TwoAuthorizationHeaders_Returns400InvalidRequest()
+    public async Task TwoAuthorizationHeaderLines_Returns400InvalidRequest()
+    {
+        var token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view"));
+        // HttpClient folds repeated headers into one line, so this request is written by hand.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(fixture.Gateway.BaseAddress.Host, fixture.Gateway.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var request = $"GET /timetravels/bookings HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+
+        var response = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
+        Assert.Contains("\"error\":\"invalid_request\"", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoBearerValuesInOneLine_Returns401InvalidToken()
     {
         var token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view"));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/timetravels/bookings");
@@ -189,8 +206,8 @@ public sealed class ProtectedApiTests(GatewayFixture fixture)
 
         using var response = await Http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("invalid_request", (await ReadJsonAsync(response)).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_token", (await ReadJsonAsync(response)).GetProperty("error").GetString());
     }
 
     [Fact]

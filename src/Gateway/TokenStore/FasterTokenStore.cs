@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Threading.Channels;
+using FASTER.core;
+using TokenSession = FASTER.core.ClientSession<
+    FastGateway.TokenStore.TokenHash,
+    FastGateway.TokenStore.TokenRecord,
+    FastGateway.TokenStore.TokenState,
+    FastGateway.TokenStore.TokenRecord,
+    FASTER.core.Empty,
+    FastGateway.TokenStore.TokenFunctions>;
+
+namespace FastGateway.TokenStore;
+
+/// <summary>
+/// The embedded token store: a FASTER KV hybrid log of <see cref="TokenHash"/> -> <see cref="TokenRecord"/>
+/// on local disk, recovered from its latest checkpoint at start.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Reads (<see cref="TryGet"/>) run synchronously on pooled read sessions and allocate nothing when the
+/// record is in memory. Writes (<see cref="AddAsync"/>, <see cref="RevokeAsync"/>) complete only once they
+/// are durable: covered by a fold-over hybrid-log checkpoint, so they survive a process kill (kill -9).
+/// Concurrent writers share one checkpoint (group commit):
+/// </para>
+/// <code>
+///  writer task                      write session            checkpoint loop (one task)
+///  -----------                      -------------            --------------------------
+///  AddAsync(key, record)
+///    take a session from pool --->  Upsert(key, serialNo=n)
+///    signal ------------------------------------------------> wakes (signals coalesce: one
+///                                                            checkpoint serves all waiting writers)
+///    WaitForCommitAsync() ......    (waits until this        TakeHybridLogCheckpointAsync(FoldOver)
+///          .                         session's commit           flush log to tail, write metadata
+///          .                         point >= n)             commit: session commit points advance
+///    completes  &lt;------------------------------------------ checkpoint task completes
+///    return session to pool                                  (signalled again meanwhile? go again)
+/// </code>
+/// <para>
+/// A write session is held by one writer from its upsert until its commit, so the session's latest serial
+/// number is that writer's own and <c>WaitForCommitAsync</c> waits for exactly that write (a shared
+/// session would make one writer wait for another's serial number, and FASTER sessions are not thread-safe).
+/// Old checkpoints are deleted by FASTER (<c>RemoveOutdatedCheckpoints</c>).
+/// </para>
+/// </remarks>
+internal sealed partial class FasterTokenStore : IAsyncDisposable
+{
+    private readonly TokenStoreOptions _options;
+    private readonly ILogger<FasterTokenStore> _logger;
+    private readonly IDevice _logDevice;
+    private readonly FasterKV<TokenHash, TokenRecord> _store;
+    private readonly ReadSlot[] _readSlots;
+    private readonly Channel<WriteSession> _writeSessions;
+    private readonly WriteSession[] _allWriteSessions;
+    private readonly Channel<bool> _commitRequests;
+    private Task _checkpointLoop = Task.CompletedTask;
+    private volatile bool _isReady;
+    private int _disposed;
+
+    private FasterTokenStore(TokenStoreOptions options, ILogger<FasterTokenStore> logger)
+    {
+        _options = options;
+        _logger = logger;
+
+        var hlogFolder = System.IO.Path.Combine(options.Path, "hlog");
+        var checkpointFolder = System.IO.Path.Combine(options.Path, "checkpoints");
+        Directory.CreateDirectory(hlogFolder);
+        Directory.CreateDirectory(checkpointFolder);
+
+        // recoverDevice: pick up the segment files a previous run left.
+        _logDevice = Devices.CreateLogDevice(System.IO.Path.Combine(hlogFolder, "tokens.log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        try
+        {
+            var settings = new FasterKVSettings<TokenHash, TokenRecord>
+            {
+                IndexSize = (long)options.IndexBuckets * 64,
+                LogDevice = _logDevice,
+                MemorySize = options.MemorySizeBytes,
+                PageSize = PageSizeFor(options.MemorySizeBytes),
+                CheckpointDir = checkpointFolder,
+                RemoveOutdatedCheckpoints = true,
+                // Our comparer: FASTER's default one is chosen by reflection.
+                EqualityComparer = TokenHashComparer.Instance,
+                // Recovery is explicit (RecoverAsync) so that a damaged checkpoint fails the start instead of
+                // silently yielding an empty store.
+                TryRecoverLatest = false,
+            };
+            _store = new FasterKV<TokenHash, TokenRecord>(settings);
+        }
+        catch
+        {
+            _logDevice.Dispose();
+            throw;
+        }
+
+        var readCount = options.ReadSessions > 0 ? options.ReadSessions : Math.Max(4, 2 * Environment.ProcessorCount);
+        _readSlots = new ReadSlot[readCount];
+        _allWriteSessions = new WriteSession[Math.Max(1, options.WriteSessions)];
+        _writeSessions = Channel.CreateBounded<WriteSession>(_allWriteSessions.Length);
+        // Capacity 1, drop when full: any number of writers waiting collapse into one pending checkpoint request.
+        _commitRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+    }
+
+    /// <summary>
+    /// Whether the store has recovered (or started fresh) and serves reads and writes; false again once
+    /// <see cref="DisposeAsync"/> has started. Backs <c>GET /readyz</c>.
+    /// </summary>
+    public bool IsReady => _isReady;
+
+    /// <summary>Version of the checkpoint the store recovered, or -1 for a fresh store.</summary>
+    public long RecoveredVersion { get; private set; } = -1;
+
+    /// <summary>
+    /// Opens the store under <see cref="TokenStoreOptions.Path"/> (creating the folder), recovers its latest
+    /// checkpoint if there is one (else starts empty) and starts the group-commit loop.
+    /// </summary>
+    /// <param name="options">Folder and sizes.</param>
+    /// <param name="logger">Logger for recovery and checkpoint events.</param>
+    /// <param name="cancellationToken">Cancels recovery.</param>
+    /// <returns>A ready store (<see cref="IsReady"/> is true).</returns>
+    /// <exception cref="ArgumentException">An option is out of range (memory below 64 KiB, index buckets not a power of two).</exception>
+    /// <exception cref="IOException">The folder cannot be created or the log files opened.</exception>
+    /// <exception cref="FasterException">A checkpoint exists but cannot be recovered (the store refuses to start empty over it).</exception>
+    public static async Task<FasterTokenStore> OpenAsync(TokenStoreOptions options, ILogger<FasterTokenStore> logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path);
+        if (options.MemorySizeBytes < MinMemorySizeBytes)
+        {
+            throw new ArgumentException($"MemorySizeBytes must be at least {MinMemorySizeBytes} bytes.", nameof(options));
+        }
+
+        if (options.IndexBuckets <= 0 || !BitOperations.IsPow2(options.IndexBuckets))
+        {
+            throw new ArgumentException("IndexBuckets must be a positive power of two.", nameof(options));
+        }
+
+        var store = new FasterTokenStore(options, logger);
+        try
+        {
+            await store.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            store.StartSessions();
+            store._checkpointLoop = Task.Run(store.RunCheckpointLoopAsync, CancellationToken.None);
+            store._isReady = true;
+            return store;
+        }
+        catch
+        {
+            store.DisposeResources();
+            throw;
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+
+        // A default token means no complete checkpoint (fresh folder, or killed before the first commit:
+        // then nothing was ever acknowledged).
+        _store.GetLatestCheckpointTokens(out var hlogToken, out _);
+        if (hlogToken == default)
+        {
+            Log.FreshStore(_logger, _options.Path);
+            return;
+        }
+
+        RecoveredVersion = await _store.RecoverAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.Recovered(_logger, hlogToken, RecoveredVersion, Stopwatch.GetElapsedTime(started).TotalMilliseconds, _options.Path);
+    }
+
+    private void StartSessions()
+    {
+        for (var i = 0; i < _readSlots.Length; i++)
+        {
+            _readSlots[i] = new ReadSlot(NewSession());
+        }
+
+        for (var i = 0; i < _allWriteSessions.Length; i++)
+        {
+            var session = new WriteSession(NewSession());
+            _allWriteSessions[i] = session;
+            _writeSessions.Writer.TryWrite(session);
+        }
+    }
+
+    private TokenSession NewSession() =>
+        _store.For(default(TokenFunctions)).NewSession<TokenFunctions>();
+
+    /// <summary>
+    /// Stops the group-commit loop, takes a final checkpoint, then disposes the sessions, the store and the
+    /// log device. Writers still waiting for a commit see it complete or get <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _isReady = false;
+        _commitRequests.Writer.TryComplete();
+        await _checkpointLoop.ConfigureAwait(false);
+
+        if (_readSlots.Length > 0 && _readSlots[0] is not null)
+        {
+            try
+            {
+                // Final commit: covers writes whose writers gave up (cancelled) before their checkpoint.
+                await _store.TakeHybridLogCheckpointAsync(CheckpointType.FoldOver).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FasterException or IOException)
+            {
+                Log.CheckpointFailed(_logger, ex);
+            }
+        }
+
+        DisposeResources();
+    }
+
+    private void DisposeResources()
+    {
+        foreach (var slot in _readSlots)
+        {
+            slot?.Session.Dispose();
+        }
+
+        foreach (var session in _allWriteSessions)
+        {
+            session?.Session.Dispose();
+        }
+
+        _store.Dispose();
+        _logDevice.Dispose();
+    }
+
+    private const long MinMemorySizeBytes = 64 * 1024;
+
+    // Pages of 1/16 of the memory, between 16 KiB and 4 MiB: small enough that a test-sized log still has
+    // several pages in memory, large enough that a 64 MiB log is not thousands of tiny flushes.
+    private static long PageSizeFor(long memorySizeBytes) =>
+        Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)memorySizeBytes) / 32, 16 * 1024, 4 * 1024 * 1024);
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>A pooled read session and its lock (0 free, 1 taken).</summary>
+    private sealed class ReadSlot(TokenSession session)
+    {
+        public readonly TokenSession Session = session;
+        public int Taken;
+    }
+
+    /// <summary>A pooled write session and the last serial number issued on it.</summary>
+    private sealed class WriteSession(TokenSession session)
+    {
+        public readonly TokenSession Session = session;
+        public long SerialNo;
+    }
+}

@@ -1,0 +1,40 @@
+namespace FastGateway.TokenStore;
+
+/// <summary>
+/// Settings of the embedded FASTER KV token store (<see cref="FasterTokenStore"/>).
+/// </summary>
+internal sealed record TokenStoreOptions
+{
+    /// <summary>Default in-memory log size: 64 MiB, about 330,000 records of ~200 bytes.</summary>
+    public const long DefaultMemorySizeBytes = 64L * 1024 * 1024;
+
+    /// <summary>Default hash index size: 2^20 buckets (64 MiB of index; 7 slots per bucket, sized for ~1M tokens).</summary>
+    public const int DefaultIndexBuckets = 1 << 20;
+
+    /// <summary>
+    /// Data folder (configuration key <c>Storage:Path</c>). The hybrid log lives in <c>{Path}/hlog</c> and the
+    /// checkpoints in <c>{Path}/checkpoints</c>. Created when missing.
+    /// </summary>
+    public required string Path { get; init; }
+
+    /// <summary>
+    /// Size of the in-memory part of the hybrid log, in bytes (rounded down to a power of two by FASTER;
+    /// at least 64 KiB). Older records live only on disk and are read back synchronously on lookup.
+    /// </summary>
+    public long MemorySizeBytes { get; init; } = DefaultMemorySizeBytes;
+
+    /// <summary>Number of 64-byte hash index buckets; must be a power of two.</summary>
+    public int IndexBuckets { get; init; } = DefaultIndexBuckets;
+
+    /// <summary>
+    /// Number of pooled read sessions used by <see cref="FasterTokenStore.TryGet"/>; 0 means
+    /// 2 x <see cref="Environment.ProcessorCount"/> (at least 4).
+    /// </summary>
+    public int ReadSessions { get; init; }
+
+    /// <summary>
+    /// Number of pooled write sessions, i.e. how many durable writes can wait for the same group commit;
+    /// more concurrent writers queue for a session. Default 32.
+    /// </summary>
+    public int WriteSessions { get; init; } = 32;
+}

@@ -1,0 +1,41 @@
+using FastGateway.TokenStore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FastGateway.Tests.TokenStore;
+
+/// <summary>A temporary store folder, deleted on dispose, and helpers to build keys and records.</summary>
+internal sealed class TempStoreFolder : IDisposable
+{
+    public TempStoreFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fg-store-" + Guid.NewGuid().ToString("N"));
+    }
+
+    public string Path { get; }
+
+    public TokenStoreOptions Options(long memorySizeBytes = 1 << 22) =>
+        new() { Path = Path, MemorySizeBytes = memorySizeBytes, IndexBuckets = 1 << 14 };
+
+    public Task<FasterTokenStore> OpenAsync(long memorySizeBytes = 1 << 22) =>
+        FasterTokenStore.OpenAsync(Options(memorySizeBytes), NullLogger<FasterTokenStore>.Instance);
+
+    public static TokenHash Key(string token)
+    {
+        Assert.True(TokenHash.TryCompute(token, out var key));
+        return key;
+    }
+
+    public static TokenRecord Record(string clientId, ulong scopes, long issuedAt = 1_700_000_000, string? owner = null) =>
+        TokenRecord.Create(TokenKind.AccessToken, clientId, owner, scopes, scopeSchemaId: 7, issuedAt, issuedAt + 3600);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
