@@ -53,6 +53,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
     private readonly Channel<WriteSession> _writeSessions;
     private readonly WriteSession[] _allWriteSessions;
     private readonly Channel<bool> _commitRequests;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private Task _checkpointLoop = Task.CompletedTask;
     private volatile bool _isReady;
     private int _disposed;
@@ -236,6 +237,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
 
         _store.Dispose();
         _logDevice.Dispose();
+        _writeGate.Dispose();
     }
 
     private const long MinMemorySizeBytes = 64 * 1024;
