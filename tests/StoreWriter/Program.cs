@@ -1,6 +1,7 @@
 // Usage: dotnet FastGateway.StoreWriter.dll <path> <run id> <count per writer> <writers>
 // Writes tokens "<run id>-<writer>-<n>" and prints each token's text on its own line only after AddAsync
 // completed (the write is acknowledged as durable). Prints "ready" once the store is open, "done" at the end.
+// Optional environment: STOREWRITER_MEMORY (log memory, bytes; default 1 MiB), STOREWRITER_SESSIONS (write sessions).
 using FastGateway.TokenStore;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,7 +10,9 @@ var runId = args[1];
 var count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
 var writers = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
 
-var store = await FasterTokenStore.OpenAsync(new TokenStoreOptions { Path = path, MemorySizeBytes = 1 << 20, IndexBuckets = 1 << 12 }, NullLogger<FasterTokenStore>.Instance);
+var memory = long.Parse(Environment.GetEnvironmentVariable("STOREWRITER_MEMORY") ?? "1048576", System.Globalization.CultureInfo.InvariantCulture);
+var writeSessions = int.Parse(Environment.GetEnvironmentVariable("STOREWRITER_SESSIONS") ?? "32", System.Globalization.CultureInfo.InvariantCulture);
+var store = await FasterTokenStore.OpenAsync(new TokenStoreOptions { Path = path, MemorySizeBytes = memory, IndexBuckets = 1 << 12, WriteSessions = writeSessions }, NullLogger<FasterTokenStore>.Instance);
 var stdout = Console.Out;
 stdout.WriteLine("ready");
 

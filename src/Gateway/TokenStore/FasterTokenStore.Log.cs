@@ -16,5 +16,8 @@ internal sealed partial class FasterTokenStore
 
         [LoggerMessage(1103, LogLevel.Error, "Token store checkpoint failed; writers keep waiting and the commit is retried.")]
         public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(1104, LogLevel.Warning, "Token store closing while writers still hold write sessions after 5 s; disposing anyway.")]
+        public static partial void WritersStillWaiting(ILogger logger);
     }
 }

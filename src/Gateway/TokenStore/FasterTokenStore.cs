@@ -37,6 +37,11 @@ namespace FastGateway.TokenStore;
 ///    return session to pool                                  (signalled again meanwhile? go again)
 /// </code>
 /// <para>
+/// Only the upsert itself is serialized (a one-slot gate, microseconds): FASTER's synchronous write call
+/// spins when the in-memory log is full, and many spinning writers starved the thread pool that completes
+/// the flushes they wait for. The commit waits, which take milliseconds, run concurrently.
+/// </para>
+/// <para>
 /// A write session is held by one writer from its upsert until its commit, so the session's latest serial
 /// number is that writer's own and <c>WaitForCommitAsync</c> waits for exactly that write (a shared
 /// session would make one writer wait for another's serial number, and FASTER sessions are not thread-safe).
@@ -53,6 +58,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
     private readonly Channel<WriteSession> _writeSessions;
     private readonly WriteSession[] _allWriteSessions;
     private readonly Channel<bool> _commitRequests;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private Task _checkpointLoop = Task.CompletedTask;
     private volatile bool _isReady;
     private int _disposed;
@@ -192,8 +198,10 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
         _store.For(default(TokenFunctions)).NewSession<TokenFunctions>();
 
     /// <summary>
-    /// Stops the group-commit loop, takes a final checkpoint, then disposes the sessions, the store and the
-    /// log device. Writers still waiting for a commit see it complete or get <see cref="ObjectDisposedException"/>.
+    /// Stops the group-commit loop, takes a final checkpoint, waits (up to 5 seconds) for writers to hand back
+    /// their sessions, then disposes the sessions, the store and the log device. Writers that started before see
+    /// their commit complete; later calls throw <see cref="ObjectDisposedException"/>. Not safe to call while
+    /// <see cref="TryGet"/> calls are still running.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -219,6 +227,20 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
             }
         }
 
+        // Take every write session back so none is disposed under a writer still finishing its wait.
+        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            for (var i = 0; i < _allWriteSessions.Length; i++)
+            {
+                await _writeSessions.Reader.ReadAsync(drain.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Log.WritersStillWaiting(_logger);
+        }
+
         DisposeResources();
     }
 
@@ -236,6 +258,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
 
         _store.Dispose();
         _logDevice.Dispose();
+        _writeGate.Dispose();
     }
 
     private const long MinMemorySizeBytes = 64 * 1024;

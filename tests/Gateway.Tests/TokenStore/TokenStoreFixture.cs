@@ -13,11 +13,11 @@ internal sealed class TempStoreFolder : IDisposable
 
     public string Path { get; }
 
-    public TokenStoreOptions Options(long memorySizeBytes = 1 << 22) =>
-        new() { Path = Path, MemorySizeBytes = memorySizeBytes, IndexBuckets = 1 << 14 };
+    public TokenStoreOptions Options(long memorySizeBytes = 1 << 22, int writeSessions = 32) =>
+        new() { Path = Path, MemorySizeBytes = memorySizeBytes, IndexBuckets = 1 << 14, WriteSessions = writeSessions };
 
-    public Task<FasterTokenStore> OpenAsync(long memorySizeBytes = 1 << 22) =>
-        FasterTokenStore.OpenAsync(Options(memorySizeBytes), NullLogger<FasterTokenStore>.Instance);
+    public Task<FasterTokenStore> OpenAsync(long memorySizeBytes = 1 << 22, int writeSessions = 32) =>
+        FasterTokenStore.OpenAsync(Options(memorySizeBytes, writeSessions), NullLogger<FasterTokenStore>.Instance);
 
     public static TokenHash Key(string token)
     {
