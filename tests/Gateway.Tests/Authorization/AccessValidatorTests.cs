@@ -1,0 +1,99 @@
+using FastGateway.Authorization;
+using FastGateway.Contracts;
+using FastGateway.Generated;
+using FastGateway.Scopes;
+using FastGateway.Tests.TokenStore;
+using FastGateway.TokenStore;
+using Microsoft.Extensions.Primitives;
+
+namespace FastGateway.Tests.Authorization;
+
+/// <summary>The validation hot path against a real FASTER store on disk.</summary>
+public sealed class AccessValidatorTests : IAsyncLifetime
+{
+    private readonly TempStoreFolder _folder = new();
+    private FasterTokenStore _store = null!;
+    private AccessValidator _validator = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = await _folder.OpenAsync();
+        _validator = new AccessValidator(_store, ScopeCatalog.Load(_folder.Path), TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private async Task<string> IssueAsync(string scope, long expiresIn = 3600, TokenState state = TokenState.Active)
+    {
+        var token = OAuth.AccessTokens.Generate();
+        Assert.True(ScopeCatalog.TryParse(scope, out var mask, out _));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await _store.AddAsync(TempStoreFolder.Key(token), TokenRecord.Create(TokenKind.AccessToken, "client-1", null, mask, GatewayDefinition.ScopeSchemaId, now - 10, now + expiresIn), default);
+        if (state == TokenState.Revoked)
+        {
+            Assert.True(await _store.RevokeAsync(TempStoreFolder.Key(token), default));
+        }
+
+        return token;
+    }
+
+    private AccessDecision Validate(string method, string path, StringValues authorization) =>
+        _validator.Validate(HttpMethodKinds.Parse(method), path, authorization, out _, out _, out _);
+
+    [Fact]
+    public async Task Validate_ViewToken_AllowsGetRefusesPost()
+    {
+        var bearer = "Bearer " + await IssueAsync("view");
+
+        Assert.Equal(AccessDecision.Allowed, Validate("GET", "/timetravels/bookings", bearer));
+        Assert.Equal(AccessDecision.Allowed, Validate("GET", "/timetravels/bookings/7", bearer));
+        Assert.Equal(AccessDecision.InsufficientScope, Validate("POST", "/timetravels/bookings", bearer));
+        Assert.Equal(AccessDecision.InsufficientScope, Validate("DELETE", "/timetravels/bookings/7", bearer));
+    }
+
+    [Fact]
+    public async Task Validate_RouteIsDecidedBeforeToken()
+    {
+        var bearer = "Bearer " + await IssueAsync("view");
+
+        Assert.Equal(AccessDecision.NoApi, Validate("GET", "/elsewhere", bearer));
+        Assert.Equal(AccessDecision.NoResource, Validate("GET", "/timetravels/nothing", StringValues.Empty));
+        Assert.Equal(AccessDecision.NoResource, Validate("TRACE", "/timetravels/bookings", bearer));
+    }
+
+    [Fact]
+    public async Task Validate_ExpiredRevokedUnknownMissing_AreDistinguished()
+    {
+        var expired = "Bearer " + await IssueAsync("view", expiresIn: -1);
+        var revoked = "Bearer " + await IssueAsync("view", state: TokenState.Revoked);
+
+        Assert.Equal(AccessDecision.ExpiredToken, Validate("GET", "/timetravels/bookings", expired));
+        Assert.Equal(AccessDecision.RevokedToken, Validate("GET", "/timetravels/bookings", revoked));
+        Assert.Equal(AccessDecision.InvalidToken, Validate("GET", "/timetravels/bookings", "Bearer " + OAuth.AccessTokens.Generate()));
+        Assert.Equal(AccessDecision.InvalidToken, Validate("GET", "/timetravels/bookings", "Bearer not%valid"));
+        Assert.Equal(AccessDecision.MissingToken, Validate("GET", "/timetravels/bookings", "Basic dXNlcjpwYXNz"));
+        Assert.Equal(AccessDecision.MissingToken, Validate("GET", "/timetravels/bookings", StringValues.Empty));
+        Assert.Equal(AccessDecision.MalformedRequest, Validate("GET", "/timetravels/bookings", new StringValues(["Bearer a", "Bearer b"])));
+    }
+
+    [Fact]
+    public async Task Validate_WholePath_AllocatesNothing()
+    {
+        StringValues bearer = "Bearer " + await IssueAsync("view book");
+        const string Path = "/timetravels/bookings/42";
+        Assert.Equal(AccessDecision.Allowed, _validator.Validate(HttpMethodKind.Get, Path, bearer, out _, out _, out _));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            _validator.Validate(HttpMethodKind.Get, Path, bearer, out _, out _, out _);
+            _validator.Validate(HttpMethodKind.Delete, Path, bearer, out _, out _, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
