@@ -33,7 +33,7 @@ internal sealed class AdminAuthorization
         if (!IsAuthorized(context.Request.Headers.Authorization.ToString()))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"FastGateway admin\", error=\"invalid_token\"";
-            await ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidToken, "send the admin API key as Authorization: Bearer <key>");
+            await ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidToken, "send the admin API key as Authorization: Bearer followed by the key");
             return;
         }
 

@@ -26,6 +26,12 @@ internal static class ErrorCodes
     public const string InvalidClientMetadata = "invalid_client_metadata";
     /// <summary>RFC 7591 section 3.2.2: a redirect URI is invalid (400).</summary>
     public const string InvalidRedirectUri = "invalid_redirect_uri";
+    /// <summary>A protected resource was called without a bearer token (401; the challenge carries no error code, RFC 6750 section 3.1).</summary>
+    public const string MissingToken = "missing_token";
+    /// <summary>The gateway's own endpoint does not accept this method (405).</summary>
+    public const string MethodNotAllowed = "method_not_allowed";
+    /// <summary>An unexpected failure inside the gateway (500); details are in its log.</summary>
+    public const string ServerError = "server_error";
     /// <summary>No API resource matches the method and path (404).</summary>
     public const string NotFound = "not_found";
     /// <summary>The upstream could not be reached or broke the exchange (502).</summary>

@@ -73,8 +73,16 @@ public static class GatewayApp
         var tokenStore = app.Services.GetRequiredService<FasterTokenStore>();
         BootstrapClients(configuration, app.Services.GetRequiredService<ClientRegistry>());
 
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context => ErrorResponse.WriteAsync(context, 500, ErrorCodes.ServerError, "the gateway failed to handle the request; see its log"),
+        });
         var proxy = app.Services.GetRequiredService<ProtectedApiMiddleware>();
         app.Use(next => context => proxy.InvokeAsync(context, next));
+        // After the proxy, so upstream responses pass untouched: only the gateway's own empty 404/405s get a JSON body.
+        app.UseStatusCodePages(pages => pages.HttpContext.Response.StatusCode == 405
+            ? ErrorResponse.WriteAsync(pages.HttpContext, 405, ErrorCodes.MethodNotAllowed, $"{pages.HttpContext.Request.Method} is not allowed on {pages.HttpContext.Request.Path}")
+            : ErrorResponse.WriteAsync(pages.HttpContext, pages.HttpContext.Response.StatusCode, ErrorCodes.NotFound, $"nothing here: {pages.HttpContext.Request.Method} {pages.HttpContext.Request.Path}"));
 
         var token = app.Services.GetRequiredService<TokenEndpoint>();
         app.MapPost("/oauth2/token", token.HandleAsync);
@@ -91,7 +99,6 @@ public static class GatewayApp
             context.Response.StatusCode = ready ? 200 : 503;
             return context.Response.WriteAsJsonAsync(new HealthResponse(ready ? "ready" : "not_ready"), GatewayJsonContext.Default.HealthResponse);
         });
-        app.MapFallback(context => ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"nothing here: {context.Request.Method} {context.Request.Path}"));
         return app;
     }
 

@@ -126,7 +126,8 @@ internal sealed partial class HttpForwarder : IDisposable
     private static HttpRequestMessage CreateRequest(HttpContext context, string target, string basePath, ForwardedIdentity identity)
     {
         var incoming = context.Request;
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), target)
+        // HttpMethod.Parse returns the shared instance for standard methods.
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,

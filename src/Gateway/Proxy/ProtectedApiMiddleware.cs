@@ -30,7 +30,7 @@ internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForw
                 scopes.Format(granted))),
             AccessDecision.NoResource => ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound,
                 $"no resource of API '{GatewayDefinition.Apis[route.ApiIndex].DisplayName}' matches {request.Method} {path}"),
-            AccessDecision.MissingToken => Challenge(context, 401, null, "an access token is required: send Authorization: Bearer <token>"),
+            AccessDecision.MissingToken => Challenge(context, 401, null, "an access token is required: send it as Authorization: Bearer followed by the token"),
             AccessDecision.MalformedRequest => Challenge(context, 400, ErrorCodes.InvalidRequest, "send exactly one Authorization header"),
             AccessDecision.ExpiredToken => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token expired"),
             AccessDecision.RevokedToken => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token was revoked"),
@@ -64,6 +64,6 @@ internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForw
         context.Response.Headers.WWWAuthenticate = error is null
             ? $"Bearer realm=\"{Realm}\""
             : $"Bearer realm=\"{Realm}\", error=\"{error}\", error_description=\"{description}\"";
-        return ErrorResponse.WriteAsync(context, status, error ?? ErrorCodes.InvalidToken, description);
+        return ErrorResponse.WriteAsync(context, status, error ?? ErrorCodes.MissingToken, description);
     }
 }

@@ -101,6 +101,19 @@ public sealed class ProtectedApiTests(GatewayFixture fixture)
         Assert.StartsWith("Bearer realm=", challenge, StringComparison.Ordinal);
         Assert.DoesNotContain("error=", challenge, StringComparison.Ordinal);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("missing_token", (await ReadJsonAsync(response)).GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("GET", "/oauth2/token", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
+    [InlineData("DELETE", "/admin/v1/clients", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
+    [InlineData("GET", "/no/such/endpoint", HttpStatusCode.NotFound, "not_found")]
+    public async Task GatewayEndpoints_WrongMethodOrPath_AnswerJson(string method, string path, HttpStatusCode status, string error)
+    {
+        using var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(error, (await ReadJsonAsync(response)).GetProperty("error").GetString());
     }
 
     [Theory]
