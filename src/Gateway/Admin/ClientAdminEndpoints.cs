@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text.Json;
 using FastGateway.Clients;
 using FastGateway.Errors;
 using FastGateway.Json;
@@ -36,21 +35,8 @@ internal sealed partial class ClientAdminEndpoints(ClientRegistry clients, TimeP
             return;
         }
 
-        var method = request.TokenEndpointAuthMethod ?? TokenEndpointAuthMethods.ClientSecretBasic;
-        var secret = method == TokenEndpointAuthMethods.None ? null : ClientSecrets.Generate();
-        var client = new OAuthClient
-        {
-            ClientId = request.ClientId ?? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
-            ClientName = request.ClientName,
-            SecretHash = secret is null ? "" : ClientSecrets.Hash(secret),
-            Scope = request.Scope is null ? string.Join(' ', Generated.GatewayDefinition.Scopes.Select(s => s.Name)) : string.Join(' ', request.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
-            GrantTypes = request.GrantTypes ?? [GrantTypes.ClientCredentials],
-            RedirectUris = request.RedirectUris ?? [],
-            TokenEndpointAuthMethod = method,
-            AccessTokenLifetime = request.AccessTokenLifetime,
-            RefreshLimit = request.RefreshLimit ?? 0,
-            ClientIdIssuedAt = time.GetUtcNow().ToUnixTimeSeconds(),
-        };
+        var secret = request.TokenEndpointAuthMethod == TokenEndpointAuthMethods.None ? null : ClientSecrets.Generate();
+        var client = ToClient(request, secret, time.GetUtcNow().ToUnixTimeSeconds());
 
         if (!clients.TryAdd(client))
         {
@@ -77,6 +63,24 @@ internal sealed partial class ClientAdminEndpoints(ClientRegistry clients, TimeP
 
         await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(client, null), GatewayJsonContext.Default.ClientInformationResponse);
     }
+
+    /// <summary>Builds the stored client from validated metadata, applying RFC 7591 defaults.</summary>
+    /// <param name="request">Metadata that passed <see cref="Validate"/>.</param>
+    /// <param name="secret">The plain secret (hashed here), or null for a public client.</param>
+    /// <param name="issuedAt">client_id_issued_at, Unix seconds.</param>
+    internal static OAuthClient ToClient(ClientMetadataRequest request, string? secret, long issuedAt) => new()
+    {
+        ClientId = request.ClientId ?? Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
+        ClientName = request.ClientName,
+        SecretHash = secret is null ? "" : ClientSecrets.Hash(secret),
+        Scope = request.Scope is null ? ScopeCatalog.AllNames : string.Join(' ', request.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
+        GrantTypes = request.GrantTypes ?? [GrantTypes.ClientCredentials],
+        RedirectUris = request.RedirectUris ?? [],
+        TokenEndpointAuthMethod = request.TokenEndpointAuthMethod ?? TokenEndpointAuthMethods.ClientSecretBasic,
+        AccessTokenLifetime = request.AccessTokenLifetime,
+        RefreshLimit = request.RefreshLimit ?? 0,
+        ClientIdIssuedAt = issuedAt,
+    };
 
     /// <summary>Checks metadata; returns the error to answer, or null when valid.</summary>
     internal static (string Error, string Description)? Validate(ClientMetadataRequest request)
@@ -146,54 +150,5 @@ internal sealed partial class ClientAdminEndpoints(ClientRegistry clients, TimeP
     {
         [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Admin created client {ClientId} with scope '{Scope}'")]
         public static partial void ClientCreated(ILogger logger, string clientId, string scope);
-    }
-}
-
-/// <summary>Reading admin JSON bodies safely.</summary>
-internal static class AdminJson
-{
-    /// <summary>Reads and deserializes a JSON body, answering 400/413/415 itself on bad input.</summary>
-    /// <returns>The value, or null when an error response was written.</returns>
-    public static async Task<T?> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, long maxBodyBytes)
-        where T : class
-    {
-        if (!context.Request.HasJsonContentType())
-        {
-            await ErrorResponse.WriteAsync(context, 415, ErrorCodes.InvalidRequest, "the body must be application/json");
-            return null;
-        }
-
-        if (context.Request.ContentLength > maxBodyBytes)
-        {
-            await ErrorResponse.WriteAsync(context, 413, ErrorCodes.RequestTooLarge, $"the body is larger than {maxBodyBytes} bytes");
-            return null;
-        }
-
-        var sizeFeature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = maxBodyBytes;
-        }
-
-        try
-        {
-            var value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted);
-            if (value is null)
-            {
-                await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "the body must be a JSON object");
-            }
-
-            return value;
-        }
-        catch (JsonException e)
-        {
-            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, $"the body is not valid: {e.Message}");
-            return null;
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await ErrorResponse.WriteAsync(context, 413, ErrorCodes.RequestTooLarge, $"the body is larger than {maxBodyBytes} bytes");
-            return null;
-        }
     }
 }

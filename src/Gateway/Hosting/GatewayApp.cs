@@ -120,17 +120,7 @@ public static class GatewayApp
             }
 
             registry.TryGet(options.ClientId, out var existing);
-            registry.Upsert(new OAuthClient
-            {
-                ClientId = options.ClientId,
-                ClientName = options.ClientName,
-                SecretHash = ClientSecrets.Hash(options.ClientSecret),
-                Scope = options.Scope ?? string.Join(' ', Generated.GatewayDefinition.Scopes.Select(s => s.Name)),
-                GrantTypes = [GrantTypes.ClientCredentials],
-                TokenEndpointAuthMethod = TokenEndpointAuthMethods.ClientSecretBasic,
-                AccessTokenLifetime = options.AccessTokenLifetime,
-                ClientIdIssuedAt = existing?.ClientIdIssuedAt ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            });
+            registry.Upsert(ClientAdminEndpoints.ToClient(metadata, options.ClientSecret, existing?.ClientIdIssuedAt ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         }
     }
 }

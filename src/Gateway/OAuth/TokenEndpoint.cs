@@ -2,7 +2,6 @@ using FastGateway.Errors;
 using FastGateway.Hosting;
 using FastGateway.Json;
 using FastGateway.Scopes;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace FastGateway.OAuth;
@@ -150,74 +149,5 @@ internal sealed class TokenEndpoint(ClientAuthenticator authenticator, TokenIssu
         }
 
         return ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidClient, result.Description!);
-    }
-}
-
-/// <summary>The scopes a client may be granted, as a mask over the current scope table.</summary>
-internal static class ClientScopes
-{
-    /// <summary>The client's allowed scopes; names no longer in <c>gateway.json</c> are ignored.</summary>
-    public static ulong Allowed(Clients.OAuthClient client)
-    {
-        ulong mask = 0;
-        foreach (var name in client.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (Generated.GatewayDefinition.TryGetScopeBit(name, out var bit))
-            {
-                mask |= 1UL << bit;
-            }
-        }
-
-        return mask;
-    }
-}
-
-/// <summary>Reading OAuth form bodies safely.</summary>
-internal static class OAuthForm
-{
-    /// <summary>Reads the form, answering 413 or 400 itself when the body is too large or malformed.</summary>
-    /// <returns>The form, or null when an error response was written.</returns>
-    public static async Task<IFormCollection?> ReadAsync(HttpContext context, long maxBodyBytes)
-    {
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = maxBodyBytes;
-        }
-
-        if (context.Request.ContentLength > maxBodyBytes)
-        {
-            await ErrorResponse.WriteAsync(context, 413, ErrorCodes.RequestTooLarge, $"the body is larger than {maxBodyBytes} bytes");
-            return null;
-        }
-
-        try
-        {
-            return await context.Request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            await ErrorResponse.WriteAsync(context, 413, ErrorCodes.RequestTooLarge, $"the body is larger than {maxBodyBytes} bytes");
-            return null;
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "the form body is malformed");
-            return null;
-        }
-    }
-
-    /// <summary>Gets a required parameter that must appear exactly once (RFC 6749 section 3.2).</summary>
-    public static bool TryGetSingle(IFormCollection form, string name, out string value, out string problem)
-    {
-        var values = form[name];
-        value = values.Count == 1 ? values[0] ?? "" : "";
-        problem = values.Count switch
-        {
-            0 => $"missing {name}",
-            > 1 => $"{name} was sent more than once",
-            _ => value.Length == 0 ? $"missing {name}" : "",
-        };
-        return problem.Length == 0;
     }
 }

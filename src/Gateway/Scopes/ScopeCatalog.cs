@@ -55,8 +55,8 @@ internal sealed class ScopeCatalog
         return new ScopeCatalog(schemas);
     }
 
-    /// <summary>Every scope's mask bit set.</summary>
-    public static ulong All => GatewayDefinition.AllScopes;
+    /// <summary>Every scope's name, space-separated: the default allowance of a new client.</summary>
+    public static string AllNames { get; } = string.Join(' ', GatewayDefinition.Scopes.Select(s => s.Name));
 
     /// <summary>
     /// Formats a mask as an RFC 6749 section 3.3 scope string ("view book"), in table order.

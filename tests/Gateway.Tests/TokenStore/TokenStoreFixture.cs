@@ -1,17 +1,15 @@
+using FastGateway.Tests.Infrastructure;
 using FastGateway.TokenStore;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FastGateway.Tests.TokenStore;
 
-/// <summary>A temporary store folder, deleted on dispose, and helpers to build keys and records.</summary>
+/// <summary>A temporary store folder (a <see cref="TempFolder"/>), deleted on dispose, and helpers to build keys and records.</summary>
 internal sealed class TempStoreFolder : IDisposable
 {
-    public TempStoreFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fg-store-" + Guid.NewGuid().ToString("N"));
-    }
+    private readonly TempFolder _folder = new();
 
-    public string Path { get; }
+    public string Path => _folder.Path;
 
     public TokenStoreOptions Options(long memorySizeBytes = 1 << 22, int writeSessions = 32) =>
         new() { Path = Path, MemorySizeBytes = memorySizeBytes, IndexBuckets = 1 << 14, WriteSessions = writeSessions };
@@ -28,14 +26,5 @@ internal sealed class TempStoreFolder : IDisposable
     public static TokenRecord Record(string clientId, ulong scopes, long issuedAt = 1_700_000_000, string? owner = null) =>
         TokenRecord.Create(TokenKind.AccessToken, clientId, owner, scopes, scopeSchemaId: 7, issuedAt, issuedAt + 3600);
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }
