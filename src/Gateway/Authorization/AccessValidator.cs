@@ -36,7 +36,7 @@ internal enum AccessDecision : byte
 /// <remarks>
 /// <code>
 /// method + path ──► GatewayDefinition.Match ──► Authorization ──► BearerToken.TryParse
-///        ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► active? ──► scopes ∩ required ≠ 0
+///        ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► active? (and its grant family) ──► scopes ∩ required ≠ 0
 /// </code>
 /// The route is matched first so an unknown route is 404 whatever the token.
 /// </remarks>
@@ -82,7 +82,9 @@ internal sealed class AccessValidator(FasterTokenStore store, ScopeCatalog scope
             return AccessDecision.InvalidToken;
         }
 
-        if (token.State != TokenState.Active)
+        // A token from a revoked grant lineage (code replay, refresh-token reuse) is revoked too: one extra lookup.
+        if (token.State != TokenState.Active
+            || (token.HasFamily && (!store.TryGet(TokenHash.ForFamily(token.FamilyId), out var family) || family.State != TokenState.Active)))
         {
             return AccessDecision.RevokedToken;
         }

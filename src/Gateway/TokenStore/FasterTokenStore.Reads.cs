@@ -2,7 +2,7 @@ using FASTER.core;
 using TokenSession = FASTER.core.ClientSession<
     FastGateway.TokenStore.TokenHash,
     FastGateway.TokenStore.TokenRecord,
-    FastGateway.TokenStore.TokenState,
+    FastGateway.TokenStore.TokenUpdate,
     FastGateway.TokenStore.TokenRecord,
     FASTER.core.Empty,
     FastGateway.TokenStore.TokenFunctions>;
@@ -28,7 +28,7 @@ internal sealed partial class FasterTokenStore
         {
             // FASTER takes keys by ref; a 32-byte copy keeps the caller's value read-only.
             var k = key;
-            var input = default(TokenState);
+            var input = default(TokenUpdate);
             value = default;
             var status = slot.Session.Read(ref k, ref input, ref value);
             if (status.IsPending)

@@ -2,7 +2,7 @@ using FASTER.core;
 using TokenSession = FASTER.core.ClientSession<
     FastGateway.TokenStore.TokenHash,
     FastGateway.TokenStore.TokenRecord,
-    FastGateway.TokenStore.TokenState,
+    FastGateway.TokenStore.TokenUpdate,
     FastGateway.TokenStore.TokenRecord,
     FASTER.core.Empty,
     FastGateway.TokenStore.TokenFunctions>;
@@ -22,7 +22,7 @@ internal sealed partial class FasterTokenStore
     /// <exception cref="OperationCanceledException">Cancelled before the commit was confirmed.</exception>
     public async ValueTask AddAsync(TokenHash key, TokenRecord value, CancellationToken cancellationToken)
     {
-        await WriteDurablyAsync(new UpsertWrite(key, value), cancellationToken).ConfigureAwait(false);
+        _ = await WriteDurablyAsync(new UpsertWrite(key, value), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -35,15 +35,33 @@ internal sealed partial class FasterTokenStore
     /// <exception cref="OperationCanceledException">Cancelled before the commit was confirmed.</exception>
     public async ValueTask<bool> RevokeAsync(TokenHash key, CancellationToken cancellationToken)
     {
-        var status = await WriteDurablyAsync(new SetStateWrite(key, TokenState.Revoked), cancellationToken).ConfigureAwait(false);
+        var (status, _) = await WriteDurablyAsync(new SetStateWrite(key, new TokenUpdate(TokenState.Revoked, 0)), cancellationToken).ConfigureAwait(false);
         return status.Found;
+    }
+
+    /// <summary>
+    /// Atomically marks a record <see cref="TokenState.Consumed"/> (an authorization code redeemed, a refresh
+    /// token rotated) and returns it as it was <em>before</em>, once the change is durable. Two concurrent
+    /// callers cannot both see <see cref="TokenState.Active"/>: that is how single use is enforced
+    /// (RFC 6749 section 4.1.2; refresh-token reuse detection).
+    /// </summary>
+    /// <param name="key">The code's or refresh token's hash.</param>
+    /// <param name="now">Consumption time, Unix seconds (kept from the first consumption).</param>
+    /// <param name="cancellationToken">Stops waiting; the change may still become durable.</param>
+    /// <returns>Found false when the key is unknown; otherwise the record before this call.</returns>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the commit was confirmed.</exception>
+    public async ValueTask<(bool Found, TokenRecord Before)> ConsumeAsync(TokenHash key, long now, CancellationToken cancellationToken)
+    {
+        var (status, before) = await WriteDurablyAsync(new SetStateWrite(key, new TokenUpdate(TokenState.Consumed, now)), cancellationToken).ConfigureAwait(false);
+        return (status.Found, before);
     }
 
     /// <summary>
     /// The one durable-write path: apply <paramref name="write"/> on an exclusively held write session with the
     /// session's next serial number, ask for a commit, and wait until the session's commit point covers it.
     /// </summary>
-    private async ValueTask<Status> WriteDurablyAsync<TWrite>(TWrite write, CancellationToken cancellationToken)
+    private async ValueTask<(Status Status, TokenRecord Output)> WriteDurablyAsync<TWrite>(TWrite write, CancellationToken cancellationToken)
         where TWrite : struct, IStoreWrite
     {
         ThrowIfDisposed();
@@ -53,6 +71,7 @@ internal sealed partial class FasterTokenStore
             ThrowIfDisposed();
             var serialNo = ++session.SerialNo;
             Status status;
+            var output = default(TokenRecord);
             // One writer at a time inside FASTER's synchronous write call: when the in-memory log is full, an
             // upsert spins on its thread until pages are flushed and evicted, and those flushes complete on
             // the thread pool. Many writers spinning at once starved the pool (measured: 32 concurrent writers
@@ -61,7 +80,7 @@ internal sealed partial class FasterTokenStore
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                status = write.Apply(session.Session, serialNo);
+                status = write.Apply(session.Session, serialNo, ref output);
             }
             finally
             {
@@ -74,7 +93,7 @@ internal sealed partial class FasterTokenStore
                 // and evicted). Awaited, not blocked on: a blocked thread-pool thread can starve the very I/O
                 // completions and checkpoint loop the write is waiting for. Finished before the commit wait so
                 // the checkpoint never lists it as excluded.
-                status = await CompletePendingWriteAsync(session.Session).ConfigureAwait(false);
+                (status, output) = await CompletePendingWriteAsync(session.Session, output).ConfigureAwait(false);
             }
 
             if (status.IsFaulted)
@@ -84,13 +103,13 @@ internal sealed partial class FasterTokenStore
 
             if (!write.Wrote(status))
             {
-                return status;
+                return (status, output);
             }
 
             _commitRequests.Writer.TryWrite(true);
             // Held exclusively, the session's latest serial number is ours: this waits for our write.
             await session.Session.WaitForCommitAsync(cancellationToken).ConfigureAwait(false);
-            return status;
+            return (status, output);
         }
         finally
         {
@@ -98,7 +117,7 @@ internal sealed partial class FasterTokenStore
         }
     }
 
-    private static async ValueTask<Status> CompletePendingWriteAsync(TokenSession session)
+    private static async ValueTask<(Status Status, TokenRecord Output)> CompletePendingWriteAsync(TokenSession session, TokenRecord output)
     {
         var outputs = await session.CompletePendingWithOutputsAsync().ConfigureAwait(false);
         var status = default(Status);
@@ -107,6 +126,7 @@ internal sealed partial class FasterTokenStore
             while (outputs.Next())
             {
                 status = outputs.Current.Status;
+                output = outputs.Current.Output;
             }
         }
         finally
@@ -114,7 +134,7 @@ internal sealed partial class FasterTokenStore
             outputs.Dispose();
         }
 
-        return status;
+        return (status, output);
     }
 
     /// <summary>
@@ -155,14 +175,14 @@ internal sealed partial class FasterTokenStore
     /// <summary>One write operation, as a struct so the generic write path is specialized per operation.</summary>
     private interface IStoreWrite
     {
-        Status Apply(TokenSession session, long serialNo);
+        Status Apply(TokenSession session, long serialNo, ref TokenRecord output);
 
         bool Wrote(Status status);
     }
 
     private readonly struct UpsertWrite(TokenHash key, TokenRecord value) : IStoreWrite
     {
-        public Status Apply(TokenSession session, long serialNo)
+        public Status Apply(TokenSession session, long serialNo, ref TokenRecord output)
         {
             var k = key;
             var v = value;
@@ -172,13 +192,12 @@ internal sealed partial class FasterTokenStore
         public bool Wrote(Status status) => true;
     }
 
-    private readonly struct SetStateWrite(TokenHash key, TokenState state) : IStoreWrite
+    private readonly struct SetStateWrite(TokenHash key, TokenUpdate update) : IStoreWrite
     {
-        public Status Apply(TokenSession session, long serialNo)
+        public Status Apply(TokenSession session, long serialNo, ref TokenRecord output)
         {
             var k = key;
-            var input = state;
-            var output = default(TokenRecord);
+            var input = update;
             return session.RMW(ref k, ref input, ref output, Empty.Default, serialNo);
         }
 

@@ -5,7 +5,7 @@ using FASTER.core;
 using TokenSession = FASTER.core.ClientSession<
     FastGateway.TokenStore.TokenHash,
     FastGateway.TokenStore.TokenRecord,
-    FastGateway.TokenStore.TokenState,
+    FastGateway.TokenStore.TokenUpdate,
     FastGateway.TokenStore.TokenRecord,
     FASTER.core.Empty,
     FastGateway.TokenStore.TokenFunctions>;

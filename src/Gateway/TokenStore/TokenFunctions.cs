@@ -7,48 +7,49 @@ namespace FastGateway.TokenStore;
 /// specializes <c>ClientSession&lt;..., TokenFunctions&gt;</c> and devirtualizes every callback.
 /// </summary>
 /// <remarks>
-/// Input is the <see cref="TokenState"/> an RMW sets (revocation); output is a copy of the record.
+/// Input is the <see cref="TokenUpdate"/> an RMW applies (revocation, consumption); output is a copy of the record
+/// as it was before the update (so a caller sees whether a code was already redeemed).
 /// RMW never creates a record: revoking an unknown token reports <c>NotFound</c>.
 /// </remarks>
-internal readonly struct TokenFunctions : IFunctions<TokenHash, TokenRecord, TokenState, TokenRecord, Empty>
+internal readonly struct TokenFunctions : IFunctions<TokenHash, TokenRecord, TokenUpdate, TokenRecord, Empty>
 {
     // Reads: copy the fixed-size record out.
 
     /// <inheritdoc/>
-    public bool SingleReader(ref TokenHash key, ref TokenState input, ref TokenRecord value, ref TokenRecord dst, ref ReadInfo readInfo)
+    public bool SingleReader(ref TokenHash key, ref TokenUpdate input, ref TokenRecord value, ref TokenRecord dst, ref ReadInfo readInfo)
     {
         dst = value;
         return true;
     }
 
     /// <inheritdoc/>
-    public bool ConcurrentReader(ref TokenHash key, ref TokenState input, ref TokenRecord value, ref TokenRecord dst, ref ReadInfo readInfo)
+    public bool ConcurrentReader(ref TokenHash key, ref TokenUpdate input, ref TokenRecord value, ref TokenRecord dst, ref ReadInfo readInfo)
     {
         dst = value;
         return true;
     }
 
     /// <inheritdoc/>
-    public void ReadCompletionCallback(ref TokenHash key, ref TokenState input, ref TokenRecord output, Empty ctx, Status status, RecordMetadata recordMetadata)
+    public void ReadCompletionCallback(ref TokenHash key, ref TokenUpdate input, ref TokenRecord output, Empty ctx, Status status, RecordMetadata recordMetadata)
     {
     }
 
     // Upserts: store the record as given.
 
     /// <inheritdoc/>
-    public bool SingleWriter(ref TokenHash key, ref TokenState input, ref TokenRecord src, ref TokenRecord dst, ref TokenRecord output, ref UpsertInfo upsertInfo, WriteReason reason)
+    public bool SingleWriter(ref TokenHash key, ref TokenUpdate input, ref TokenRecord src, ref TokenRecord dst, ref TokenRecord output, ref UpsertInfo upsertInfo, WriteReason reason)
     {
         dst = src;
         return true;
     }
 
     /// <inheritdoc/>
-    public void PostSingleWriter(ref TokenHash key, ref TokenState input, ref TokenRecord src, ref TokenRecord dst, ref TokenRecord output, ref UpsertInfo upsertInfo, WriteReason reason)
+    public void PostSingleWriter(ref TokenHash key, ref TokenUpdate input, ref TokenRecord src, ref TokenRecord dst, ref TokenRecord output, ref UpsertInfo upsertInfo, WriteReason reason)
     {
     }
 
     /// <inheritdoc/>
-    public bool ConcurrentWriter(ref TokenHash key, ref TokenState input, ref TokenRecord src, ref TokenRecord dst, ref TokenRecord output, ref UpsertInfo upsertInfo)
+    public bool ConcurrentWriter(ref TokenHash key, ref TokenUpdate input, ref TokenRecord src, ref TokenRecord dst, ref TokenRecord output, ref UpsertInfo upsertInfo)
     {
         dst = src;
         return true;
@@ -57,43 +58,43 @@ internal readonly struct TokenFunctions : IFunctions<TokenHash, TokenRecord, Tok
     // RMW: set the state of an existing record; never create one.
 
     /// <inheritdoc/>
-    public bool NeedInitialUpdate(ref TokenHash key, ref TokenState input, ref TokenRecord output, ref RMWInfo rmwInfo) => false;
+    public bool NeedInitialUpdate(ref TokenHash key, ref TokenUpdate input, ref TokenRecord output, ref RMWInfo rmwInfo) => false;
 
     /// <inheritdoc/>
-    public bool InitialUpdater(ref TokenHash key, ref TokenState input, ref TokenRecord value, ref TokenRecord output, ref RMWInfo rmwInfo) => false;
+    public bool InitialUpdater(ref TokenHash key, ref TokenUpdate input, ref TokenRecord value, ref TokenRecord output, ref RMWInfo rmwInfo) => false;
 
     /// <inheritdoc/>
-    public void PostInitialUpdater(ref TokenHash key, ref TokenState input, ref TokenRecord value, ref TokenRecord output, ref RMWInfo rmwInfo)
+    public void PostInitialUpdater(ref TokenHash key, ref TokenUpdate input, ref TokenRecord value, ref TokenRecord output, ref RMWInfo rmwInfo)
     {
     }
 
     /// <inheritdoc/>
-    public bool NeedCopyUpdate(ref TokenHash key, ref TokenState input, ref TokenRecord oldValue, ref TokenRecord output, ref RMWInfo rmwInfo) => true;
+    public bool NeedCopyUpdate(ref TokenHash key, ref TokenUpdate input, ref TokenRecord oldValue, ref TokenRecord output, ref RMWInfo rmwInfo) => true;
 
     /// <inheritdoc/>
-    public bool CopyUpdater(ref TokenHash key, ref TokenState input, ref TokenRecord oldValue, ref TokenRecord newValue, ref TokenRecord output, ref RMWInfo rmwInfo)
+    public bool CopyUpdater(ref TokenHash key, ref TokenUpdate input, ref TokenRecord oldValue, ref TokenRecord newValue, ref TokenRecord output, ref RMWInfo rmwInfo)
     {
+        output = oldValue;
         newValue = oldValue;
-        newValue.State = input;
-        output = newValue;
+        input.ApplyTo(ref newValue);
         return true;
     }
 
     /// <inheritdoc/>
-    public void PostCopyUpdater(ref TokenHash key, ref TokenState input, ref TokenRecord oldValue, ref TokenRecord newValue, ref TokenRecord output, ref RMWInfo rmwInfo)
+    public void PostCopyUpdater(ref TokenHash key, ref TokenUpdate input, ref TokenRecord oldValue, ref TokenRecord newValue, ref TokenRecord output, ref RMWInfo rmwInfo)
     {
     }
 
     /// <inheritdoc/>
-    public bool InPlaceUpdater(ref TokenHash key, ref TokenState input, ref TokenRecord value, ref TokenRecord output, ref RMWInfo rmwInfo)
+    public bool InPlaceUpdater(ref TokenHash key, ref TokenUpdate input, ref TokenRecord value, ref TokenRecord output, ref RMWInfo rmwInfo)
     {
-        value.State = input;
         output = value;
+        input.ApplyTo(ref value);
         return true;
     }
 
     /// <inheritdoc/>
-    public void RMWCompletionCallback(ref TokenHash key, ref TokenState input, ref TokenRecord output, Empty ctx, Status status, RecordMetadata recordMetadata)
+    public void RMWCompletionCallback(ref TokenHash key, ref TokenUpdate input, ref TokenRecord output, Empty ctx, Status status, RecordMetadata recordMetadata)
     {
     }
 
@@ -113,17 +114,17 @@ internal readonly struct TokenFunctions : IFunctions<TokenHash, TokenRecord, Tok
     // Disposal hooks: blittable records own nothing.
 
     /// <inheritdoc/>
-    public void DisposeSingleWriter(ref TokenHash key, ref TokenState input, ref TokenRecord src, ref TokenRecord dst, ref TokenRecord output, ref UpsertInfo upsertInfo, WriteReason reason)
+    public void DisposeSingleWriter(ref TokenHash key, ref TokenUpdate input, ref TokenRecord src, ref TokenRecord dst, ref TokenRecord output, ref UpsertInfo upsertInfo, WriteReason reason)
     {
     }
 
     /// <inheritdoc/>
-    public void DisposeCopyUpdater(ref TokenHash key, ref TokenState input, ref TokenRecord oldValue, ref TokenRecord newValue, ref TokenRecord output, ref RMWInfo rmwInfo)
+    public void DisposeCopyUpdater(ref TokenHash key, ref TokenUpdate input, ref TokenRecord oldValue, ref TokenRecord newValue, ref TokenRecord output, ref RMWInfo rmwInfo)
     {
     }
 
     /// <inheritdoc/>
-    public void DisposeInitialUpdater(ref TokenHash key, ref TokenState input, ref TokenRecord value, ref TokenRecord output, ref RMWInfo rmwInfo)
+    public void DisposeInitialUpdater(ref TokenHash key, ref TokenUpdate input, ref TokenRecord value, ref TokenRecord output, ref RMWInfo rmwInfo)
     {
     }
 

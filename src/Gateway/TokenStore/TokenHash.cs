@@ -56,6 +56,18 @@ internal readonly struct TokenHash : IEquatable<TokenHash>
         return true;
     }
 
+    /// <summary>The key of a grant lineage's <see cref="TokenKind.Family"/> record: SHA-256 of "family:" and the id.</summary>
+    public static TokenHash ForFamily(FamilyId family)
+    {
+        Span<byte> input = stackalloc byte[7 + 16];
+        "family:"u8.CopyTo(input);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(input[7..], family.High);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(input[15..], family.Low);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(input, digest);
+        return new TokenHash(digest);
+    }
+
     /// <summary>A 64-bit hash for FASTER's index: the digest's first word is already uniform.</summary>
     public long GetHashCode64() => (long)_a;
 

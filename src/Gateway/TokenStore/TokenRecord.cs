@@ -12,6 +12,13 @@ internal enum TokenKind : byte
     AccessToken = 1,
     /// <summary>A refresh token (RFC 6749 section 1.5).</summary>
     RefreshToken = 2,
+    /// <summary>An authorization code (RFC 6749 section 4.1.2): single use, short-lived.</summary>
+    AuthorizationCode = 3,
+    /// <summary>
+    /// A grant's lineage (one authorization or password grant and every token refreshed from it),
+    /// stored under <see cref="TokenHash.ForFamily"/>. Revoking it revokes all of them at once.
+    /// </summary>
+    Family = 4,
 }
 
 /// <summary>Lifecycle state of a stored token.</summary>
@@ -21,6 +28,19 @@ internal enum TokenState : byte
     Active = 1,
     /// <summary>Revoked (RFC 7009); fails on the next request.</summary>
     Revoked = 2,
+    /// <summary>Used up: an authorization code redeemed, or a refresh token rotated (see <see cref="TokenRecord.ConsumedAt"/>).</summary>
+    Consumed = 3,
+}
+
+/// <summary>How an authorization code's PKCE challenge was made (RFC 7636 section 4.2).</summary>
+internal enum CodeChallengeMethod : byte
+{
+    /// <summary>No PKCE on this code.</summary>
+    None = 0,
+    /// <summary><c>S256</c>: <see cref="TokenRecord.CodeChallenge"/> holds the decoded challenge, SHA-256 of the verifier.</summary>
+    S256 = 1,
+    /// <summary><c>plain</c>: <see cref="TokenRecord.CodeChallenge"/> holds SHA-256 of the challenge (= verifier).</summary>
+    Plain = 2,
 }
 
 /// <summary>
@@ -56,8 +76,26 @@ internal struct TokenRecord
     /// <summary>Access or refresh token.</summary>
     public TokenKind Kind;
 
-    /// <summary>Active or revoked.</summary>
+    /// <summary>Active, revoked or consumed.</summary>
     public TokenState State;
+
+    /// <summary>PKCE method of an authorization code; <see cref="CodeChallengeMethod.None"/> otherwise.</summary>
+    public CodeChallengeMethod CodeChallengeMethod;
+
+    /// <summary>Refresh tokens: how many more times this lineage may be refreshed (webMethods refresh limit, counting down).</summary>
+    public int RefreshUsesLeft;
+
+    /// <summary>When the record was consumed (code redeemed, refresh token rotated), Unix seconds; 0 if not.</summary>
+    public long ConsumedAt;
+
+    /// <summary>The grant lineage this token belongs to; <see cref="FamilyId.None"/> for client-credentials tokens.</summary>
+    public FamilyId FamilyId;
+
+    /// <summary>Authorization codes: SHA-256 of the redirect_uri the code was issued for (RFC 6749 section 4.1.3 binding).</summary>
+    public Sha256Value RedirectUriHash;
+
+    /// <summary>Authorization codes: the PKCE challenge, 32 bytes (see <see cref="CodeChallengeMethod"/>).</summary>
+    public Sha256Value CodeChallenge;
 
     private byte _clientIdLength;
     private byte _ownerLength;
@@ -108,6 +146,9 @@ internal struct TokenRecord
 
         return (byte)written;
     }
+
+    /// <summary>Whether the token is part of a grant lineage whose <see cref="TokenKind.Family"/> record must also be active.</summary>
+    public readonly bool HasFamily => !FamilyId.IsNone;
 
     [InlineArray(MaxIdentifierBytes)]
     private struct IdentifierBuffer

@@ -64,6 +64,50 @@ public sealed class FasterTokenStoreTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public async Task ConsumeAsync_SecondCallSeesConsumed_KeepsFirstTime()
+    {
+        await using var store = await _folder.OpenAsync();
+        var key = TempStoreFolder.Key("code-1");
+        await store.AddAsync(key, TempStoreFolder.Record("client-c", 1), CancellationToken.None);
+
+        var first = await store.ConsumeAsync(key, 100, CancellationToken.None);
+        var second = await store.ConsumeAsync(key, 200, CancellationToken.None);
+
+        Assert.True(first.Found);
+        Assert.Equal(TokenState.Active, first.Before.State);
+        Assert.Equal(TokenState.Consumed, second.Before.State);
+        Assert.Equal(100, second.Before.ConsumedAt);
+        Assert.False((await store.ConsumeAsync(TempStoreFolder.Key("no-code"), 1, CancellationToken.None)).Found);
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_ConcurrentCallers_ExactlyOneSeesActive()
+    {
+        await using var store = await _folder.OpenAsync();
+        var key = TempStoreFolder.Key("contended-code");
+        await store.AddAsync(key, TempStoreFolder.Record("client-c", 1), CancellationToken.None);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => store.ConsumeAsync(key, i + 1, CancellationToken.None).AsTask()));
+
+        Assert.Single(results, r => r.Before.State == TokenState.Active);
+    }
+
+    [Fact]
+    public async Task RevokeAsync_AfterConsume_IsRevoked_AndConsumeCannotUndoIt()
+    {
+        await using var store = await _folder.OpenAsync();
+        var key = TempStoreFolder.Key("refresh-1");
+        await store.AddAsync(key, TempStoreFolder.Record("client-c", 1), CancellationToken.None);
+
+        await store.ConsumeAsync(key, 5, CancellationToken.None);
+        await store.RevokeAsync(key, CancellationToken.None);
+        await store.ConsumeAsync(key, 6, CancellationToken.None);
+
+        Assert.True(store.TryGet(key, out var record));
+        Assert.Equal(TokenState.Revoked, record.State);
+    }
+
+    [Fact]
     public async Task OpenAsync_FreshFolder_IsReadyAndEmpty()
     {
         await using var store = await _folder.OpenAsync();
