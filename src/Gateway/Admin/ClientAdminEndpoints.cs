@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using FastGateway.Clients;
 using FastGateway.Errors;
+using FastGateway.Hosting;
 using FastGateway.Json;
 using FastGateway.OAuth;
 using FastGateway.Scopes;
@@ -12,7 +13,7 @@ namespace FastGateway.Admin;
 /// <c>POST /admin/v1/clients</c> and <c>GET /admin/v1/clients/{client_id}</c>: register applications
 /// (RFC 7591 metadata names) and read them back without their secret.
 /// </summary>
-internal sealed partial class ClientAdminEndpoints(ClientRegistry clients, TimeProvider time, ILogger<ClientAdminEndpoints> logger)
+internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> clients, TimeProvider time, ILogger<ClientAdminEndpoints> logger)
 {
     /// <summary>Largest accepted JSON body, in bytes.</summary>
     public const long MaxBodyBytes = 64 * 1024;

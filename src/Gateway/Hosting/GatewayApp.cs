@@ -71,7 +71,7 @@ public static class GatewayApp
         app.Services.GetRequiredService<StorageLock>();
         // Recover the store before listening, so /readyz and the first request see every token.
         var tokenStore = app.Services.GetRequiredService<FasterTokenStore>();
-        BootstrapClients(configuration, app.Services.GetRequiredService<ClientRegistry>());
+        BootstrapClients(configuration, app.Services.GetRequiredService<DurableRegistry<OAuthClient>>());
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -103,7 +103,7 @@ public static class GatewayApp
     }
 
     /// <summary>Creates the clients listed under <c>Bootstrap:Clients</c>, or resets their secret and settings.</summary>
-    private static void BootstrapClients(ConfigurationManager configuration, ClientRegistry registry)
+    private static void BootstrapClients(ConfigurationManager configuration, DurableRegistry<OAuthClient> registry)
     {
         foreach (var section in configuration.GetSection("Bootstrap:Clients").GetChildren())
         {

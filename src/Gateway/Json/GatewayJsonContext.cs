@@ -22,7 +22,7 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(ClientMetadataRequest))]
 [JsonSerializable(typeof(ClientInformationResponse))]
-[JsonSerializable(typeof(ClientsDocument))]
+[JsonSerializable(typeof(List<OAuthClient>))]
 [JsonSerializable(typeof(ScopeSchemaHistory))]
 [JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

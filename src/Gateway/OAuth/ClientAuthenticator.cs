@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using FastGateway.Clients;
+using FastGateway.Hosting;
 using Microsoft.Extensions.Primitives;
 
 namespace FastGateway.OAuth;
@@ -28,7 +29,7 @@ internal readonly record struct ClientAuthenticationResult(OAuthClient? Client, 
 /// HTTP Basic with form-urlencoded id and secret, or <c>client_id</c>/<c>client_secret</c> in the body.
 /// Using both at once is refused (RFC 6749 section 2.3: one method per request).
 /// </summary>
-internal sealed class ClientAuthenticator(ClientRegistry clients)
+internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients)
 {
     /// <summary>Authenticates the caller.</summary>
     /// <param name="authorization">The request's <c>Authorization</c> header values.</param>
