@@ -7,6 +7,7 @@ using FastGateway.OAuth;
 using FastGateway.Proxy;
 using FastGateway.Scopes;
 using FastGateway.TokenStore;
+using FastGateway.Users;
 
 namespace FastGateway.Hosting;
 
@@ -56,12 +57,15 @@ public static class GatewayApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ScopeCatalog.Load(storage.Path));
         services.AddSingleton(ClientRegistry.Load(storage.Path));
+        services.AddSingleton(UserRegistry.Load(storage.Path));
         services.AddSingleton(UpstreamTable.FromConfiguration(configuration));
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<AuthorizationCodes>();
         services.AddSingleton<TokenEndpoint>();
         services.AddSingleton<AdminAuthorization>();
         services.AddSingleton<ClientAdminEndpoints>();
+        services.AddSingleton<UserAdminEndpoints>();
         services.AddSingleton<AccessValidator>();
         services.AddSingleton<HttpForwarder>();
         services.AddSingleton<IdentityStrings>();
@@ -72,6 +76,7 @@ public static class GatewayApp
         // Recover the store before listening, so /readyz and the first request see every token.
         var tokenStore = app.Services.GetRequiredService<FasterTokenStore>();
         BootstrapClients(configuration, app.Services.GetRequiredService<DurableRegistry<OAuthClient>>());
+        BootstrapUsers(configuration, app.Services.GetRequiredService<DurableRegistry<ResourceOwner>>());
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -91,6 +96,9 @@ public static class GatewayApp
         var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();
         app.MapPost("/admin/v1/clients", admin.Require(clients.CreateAsync));
         app.MapGet("/admin/v1/clients/{client_id}", admin.Require(clients.GetAsync));
+        var users = app.Services.GetRequiredService<UserAdminEndpoints>();
+        app.MapPost("/admin/v1/users", admin.Require(users.CreateAsync));
+        app.MapGet("/admin/v1/users/{username}", admin.Require(users.GetAsync));
 
         app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse));
         app.MapGet("/readyz", context =>
@@ -121,6 +129,27 @@ public static class GatewayApp
 
             registry.TryGet(options.ClientId, out var existing);
             registry.Upsert(ClientAdminEndpoints.ToClient(metadata, options.ClientSecret, existing?.ClientIdIssuedAt ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        }
+    }
+
+    /// <summary>Creates the users listed under <c>Bootstrap:Users</c> (Username, Password), or resets their password.</summary>
+    private static void BootstrapUsers(ConfigurationManager configuration, DurableRegistry<ResourceOwner> registry)
+    {
+        foreach (var section in configuration.GetSection("Bootstrap:Users").GetChildren())
+        {
+            var username = section["Username"];
+            var password = section["Password"];
+            if (UserAdminEndpoints.Validate(username, password) is { } problem)
+            {
+                throw new InvalidOperationException($"{section.Path}: {problem}");
+            }
+
+            if (registry.TryGet(username!, out var existing) && PasswordHasher.Verify(existing.PasswordHash, password!))
+            {
+                continue; // Unchanged: skip the write (and a second PBKDF2 run).
+            }
+
+            registry.Upsert(new ResourceOwner { Username = username!, PasswordHash = PasswordHasher.Hash(password!), CreatedAt = existing?.CreatedAt ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
         }
     }
 }

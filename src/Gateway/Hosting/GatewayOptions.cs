@@ -12,6 +12,18 @@ internal sealed record OAuthOptions
     /// <summary>Authorization-code lifetime in seconds (RFC 6749 section 4.1.2 recommends at most 600). Default 300.</summary>
     public int AuthorizationCodeLifetime { get; set; } = 300;
 
+    /// <summary>Refresh-token lifetime in seconds; -1 = never expires. Default 2592000 (30 days).</summary>
+    public int RefreshTokenLifetime { get; set; } = 2_592_000;
+
+    /// <summary>
+    /// Seconds after a refresh token was rotated during which presenting it again is treated as a concurrent
+    /// refresh (a new pair is issued) rather than reuse (the whole grant is revoked). Default 10.
+    /// </summary>
+    public int RefreshTokenReuseGrace { get; set; } = 10;
+
+    /// <summary>Whether PKCE <c>plain</c> is accepted (RFC 7636 section 4.2 allows it; OAuth 2.1 does not). Default false.</summary>
+    public bool AllowPlainPkce { get; set; }
+
     /// <summary>When true (the default, as in webMethods), OAuth endpoints refuse plain HTTP with <c>invalid_request</c>.</summary>
     public bool RequireHttps { get; set; } = true;
 }

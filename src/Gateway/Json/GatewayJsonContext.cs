@@ -5,6 +5,7 @@ using FastGateway.Errors;
 using FastGateway.Hosting;
 using FastGateway.OAuth;
 using FastGateway.Scopes;
+using FastGateway.Users;
 
 namespace FastGateway.Json;
 
@@ -23,6 +24,9 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(ClientMetadataRequest))]
 [JsonSerializable(typeof(ClientInformationResponse))]
 [JsonSerializable(typeof(List<OAuthClient>))]
+[JsonSerializable(typeof(List<ResourceOwner>))]
+[JsonSerializable(typeof(UserCreateRequest))]
+[JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(ScopeSchemaHistory))]
 [JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,0 +1,50 @@
+using FastGateway.Clients;
+using FastGateway.Generated;
+using FastGateway.Hosting;
+using FastGateway.TokenStore;
+using Microsoft.Extensions.Options;
+
+namespace FastGateway.OAuth;
+
+/// <summary>
+/// Authorization codes (RFC 6749 section 4.1.2): opaque, single use, short-lived
+/// (<c>OAuth:AuthorizationCodeLifetime</c>), bound to the client, the redirect URI and the PKCE
+/// challenge. Each code starts a grant family: every token issued from it carries the family, so a
+/// replayed code can revoke them all with one write.
+/// </summary>
+internal sealed class AuthorizationCodes(FasterTokenStore store, IOptions<OAuthOptions> options, TimeProvider time)
+{
+    /// <summary>Issues a code, durably (the family record, then the code).</summary>
+    /// <param name="client">The client the code is for.</param>
+    /// <param name="owner">The signed-in resource owner's username.</param>
+    /// <param name="scopes">The scopes the owner approved (mask over the generated scope table).</param>
+    /// <param name="redirectUri">The redirect_uri exactly as sent in the authorization request, or null when it was omitted.</param>
+    /// <param name="challengeMethod">PKCE method, <see cref="CodeChallengeMethod.None"/> without PKCE.</param>
+    /// <param name="challenge">The stored PKCE challenge (see <see cref="Pkce.TryParseChallenge"/>).</param>
+    /// <param name="cancellationToken">Stops waiting for durability.</param>
+    /// <returns>The code to send to the client.</returns>
+    public async Task<string> IssueAsync(OAuthClient client, string owner, ulong scopes, string? redirectUri, CodeChallengeMethod challengeMethod, Sha256Value challenge, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var family = FamilyId.New();
+        var familyRecord = TokenRecord.Create(TokenKind.Family, client.ClientId, owner, scopes, GatewayDefinition.ScopeSchemaId, now, TokenRecord.NeverExpires);
+        familyRecord.FamilyId = family;
+        await store.AddAsync(TokenHash.ForFamily(family), familyRecord, cancellationToken).ConfigureAwait(false);
+
+        var code = AccessTokens.Generate();
+        TokenHash.TryCompute(code, out var hash);
+        var record = TokenRecord.Create(TokenKind.AuthorizationCode, client.ClientId, owner, scopes, GatewayDefinition.ScopeSchemaId, now, now + options.Value.AuthorizationCodeLifetime);
+        record.FamilyId = family;
+        record.RedirectUriHash = RedirectUriBinding(redirectUri);
+        record.CodeChallengeMethod = challengeMethod;
+        record.CodeChallenge = challenge;
+        await store.AddAsync(hash, record, cancellationToken).ConfigureAwait(false);
+        return code;
+    }
+
+    /// <summary>
+    /// The value a code stores for its redirect URI; the token request must present the same
+    /// (RFC 6749 section 4.1.3: identical if it was in the authorization request, absent if it was not).
+    /// </summary>
+    public static Sha256Value RedirectUriBinding(string? redirectUri) => Sha256Value.Of(redirectUri ?? "");
+}
