@@ -97,6 +97,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+    public HttpClient CreateClient(HttpMessageHandler handler) => new(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>
     public void KillHard()
     {
@@ -158,7 +160,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"Now listening on: (https?://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
 
     private static string GatewayDll
