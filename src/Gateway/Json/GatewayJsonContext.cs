@@ -25,4 +25,6 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(List<OAuthClient>))]
 [JsonSerializable(typeof(ScopeSchemaHistory))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(IntrospectionResponse))]
+[JsonSerializable(typeof(AuthorizationServerMetadata))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;
