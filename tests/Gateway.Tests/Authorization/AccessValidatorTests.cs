@@ -29,7 +29,7 @@ public sealed class AccessValidatorTests : IAsyncLifetime
 
     private async Task<string> IssueAsync(string scope, long expiresIn = 3600, TokenState state = TokenState.Active)
     {
-        var token = OAuth.AccessTokens.Generate();
+        var token = global::FastGateway.OAuth.AccessTokens.Generate();
         Assert.True(ScopeCatalog.TryParse(scope, out var mask, out _));
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await _store.AddAsync(TempStoreFolder.Key(token), TokenRecord.Create(TokenKind.AccessToken, "client-1", null, mask, GatewayDefinition.ScopeSchemaId, now - 10, now + expiresIn), default);
@@ -73,7 +73,7 @@ public sealed class AccessValidatorTests : IAsyncLifetime
 
         Assert.Equal(AccessDecision.ExpiredToken, Validate("GET", "/timetravels/bookings", expired));
         Assert.Equal(AccessDecision.RevokedToken, Validate("GET", "/timetravels/bookings", revoked));
-        Assert.Equal(AccessDecision.InvalidToken, Validate("GET", "/timetravels/bookings", "Bearer " + OAuth.AccessTokens.Generate()));
+        Assert.Equal(AccessDecision.InvalidToken, Validate("GET", "/timetravels/bookings", "Bearer " + global::FastGateway.OAuth.AccessTokens.Generate()));
         Assert.Equal(AccessDecision.InvalidToken, Validate("GET", "/timetravels/bookings", "Bearer not%valid"));
         Assert.Equal(AccessDecision.MissingToken, Validate("GET", "/timetravels/bookings", "Basic dXNlcjpwYXNz"));
         Assert.Equal(AccessDecision.MissingToken, Validate("GET", "/timetravels/bookings", StringValues.Empty));
