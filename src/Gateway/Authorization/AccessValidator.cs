@@ -83,8 +83,7 @@ internal sealed class AccessValidator(FasterTokenStore store, ScopeCatalog scope
         }
 
         // A token from a revoked grant lineage (code replay, refresh-token reuse) is revoked too: one extra lookup.
-        if (token.State != TokenState.Active
-            || (token.HasFamily && (!store.TryGet(TokenHash.ForFamily(token.FamilyId), out var family) || family.State != TokenState.Active)))
+        if (token.State != TokenState.Active || !store.IsGrantFamilyActive(token))
         {
             return AccessDecision.RevokedToken;
         }

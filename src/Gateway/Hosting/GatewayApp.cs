@@ -70,6 +70,7 @@ public static class GatewayApp
         services.AddSingleton<HttpForwarder>();
         services.AddSingleton<IdentityStrings>();
         services.AddSingleton<ProtectedApiMiddleware>();
+        services.AddIntrospectionRevocationAndMetadata();
 
         var app = builder.Build();
         app.Services.GetRequiredService<StorageLock>();
@@ -91,6 +92,7 @@ public static class GatewayApp
 
         var token = app.Services.GetRequiredService<TokenEndpoint>();
         app.MapPost("/oauth2/token", token.HandleAsync);
+        app.MapIntrospectionRevocationAndMetadata(token.HandleAsync);
 
         var admin = app.Services.GetRequiredService<AdminAuthorization>();
         var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();

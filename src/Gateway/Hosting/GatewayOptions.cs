@@ -21,7 +21,15 @@ internal sealed record OAuthOptions
     /// </summary>
     public int RefreshTokenReuseGrace { get; set; } = 10;
 
-    /// <summary>Whether PKCE <c>plain</c> is accepted (RFC 7636 section 4.2 allows it; OAuth 2.1 does not). Default false.</summary>
+    /// <summary>
+    /// The issuer identifier (RFC 8414 section 2), an https URL without query or fragment, e.g.
+    /// <c>https://auth.example.com</c>; the metadata document's endpoint URLs are built on it. Unset (the
+    /// default): the request's <c>scheme://host</c> plus path base. Set it in production: the Host header
+    /// is the client's to choose.
+    /// </summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Whether PKCE <c>plain</c> is accepted and advertised (RFC 7636 section 4.2 allows it; OAuth 2.1 does not). Default false.</summary>
     public bool AllowPlainPkce { get; set; }
 
     /// <summary>When true (the default, as in webMethods), OAuth endpoints refuse plain HTTP with <c>invalid_request</c>.</summary>

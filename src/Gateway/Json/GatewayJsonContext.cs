@@ -29,4 +29,6 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(ScopeSchemaHistory))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(IntrospectionResponse))]
+[JsonSerializable(typeof(AuthorizationServerMetadata))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

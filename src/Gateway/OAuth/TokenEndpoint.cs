@@ -136,7 +136,8 @@ internal sealed class TokenEndpoint(ClientAuthenticator authenticator, TokenIssu
         return true;
     }
 
-    private static Task WriteClientErrorAsync(HttpContext context, ClientAuthenticationResult result)
+    /// <summary>Answers a failed client authentication (RFC 6749 section 5.2); shared with introspection and revocation.</summary>
+    internal static Task WriteClientErrorAsync(HttpContext context, ClientAuthenticationResult result)
     {
         if (result.Error != ErrorCodes.InvalidClient)
         {

@@ -78,4 +78,42 @@ public static class OAuthCalls
         request.Content = JsonContent.Create(body);
         return http.SendAsync(request);
     }
+
+    /// <summary>An HTTP Basic header for a client (RFC 6749 section 2.3.1: id and secret form-encoded first).</summary>
+    public static AuthenticationHeaderValue Basic(ClientCredentials client) => new("Basic",
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(client.ClientId)}:{Uri.EscapeDataString(client.ClientSecret)}")));
+
+    /// <summary>Registers a client from raw RFC 7591 metadata JSON; the secret is "" for a public client.</summary>
+    public static async Task<ClientCredentials> CreateClientFromMetadataAsync(HttpClient http, string metadataJson)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/clients");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayProcess.AdminKey);
+        request.Content = new StringContent(metadataJson, Encoding.UTF8, "application/json");
+        using var response = await http.SendAsync(request);
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, json);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new ClientCredentials(root.GetProperty("client_id").GetString()!, root.TryGetProperty("client_secret", out var secret) ? secret.GetString() ?? "" : "");
+    }
+
+    /// <summary>POSTs a form, authenticating with HTTP Basic when <paramref name="basic"/> is given.</summary>
+    public static Task<HttpResponseMessage> PostFormAsync(HttpClient http, string path, ClientCredentials? basic, IEnumerable<KeyValuePair<string, string>> form)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        if (basic is not null)
+        {
+            request.Headers.Authorization = Basic(basic);
+        }
+
+        return http.SendAsync(request);
+    }
+
+    /// <summary>RFC 7662 introspection request, client authenticated with HTTP Basic.</summary>
+    public static Task<HttpResponseMessage> IntrospectAsync(HttpClient http, ClientCredentials caller, string token, string path = "/oauth2/introspect") =>
+        PostFormAsync(http, path, caller, [new("token", token)]);
+
+    /// <summary>RFC 7009 revocation request, client authenticated with HTTP Basic.</summary>
+    public static Task<HttpResponseMessage> RevokeAsync(HttpClient http, ClientCredentials caller, string token, string path = "/oauth2/revoke") =>
+        PostFormAsync(http, path, caller, [new("token", token)]);
 }

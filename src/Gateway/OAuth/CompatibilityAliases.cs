@@ -1,0 +1,101 @@
+using FastGateway.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace FastGateway.OAuth;
+
+/// <summary>
+/// The OAuth URLs of webMethods API Gateway and Apigee Edge, mapped onto FastGateway's standard handlers
+/// so clients can move over without changing their configuration. Each alias runs the same handler
+/// delegate as the standard endpoint (same validation, errors, <c>OAuth:RequireHttps</c> rule); at most a
+/// default <c>grant_type</c> is filled in first.
+/// </summary>
+/// <remarks>
+/// <code>
+/// POST /invoke/pub.apigateway.oauth2/getAccessToken     ──► token endpoint         (webMethods)
+/// POST /invoke/pub.oauth/refreshAccessToken             ──► token endpoint, grant_type defaults to refresh_token (webMethods)
+/// POST /invoke/pub.oauth/introspectToken                ──► introspection endpoint (webMethods; Microgateway's introspectionEndpoint)
+/// POST /invoke/pub.oauth/revokeToken                    ──► revocation endpoint    (webMethods)
+/// POST /oauth/client_credential/accesstoken?grant_type= ──► token endpoint, grant_type from the query string (Apigee Edge)
+/// </code>
+/// webMethods documents <c>grant_type=refresh_token</c> as required on <c>pub.oauth:refreshAccessToken</c>;
+/// FastGateway fills it in when the form has none (the URL says what the caller wants) and passes any value
+/// that was sent through unchanged, so the token endpoint judges it. Apigee's default endpoint takes
+/// <c>grant_type</c> in the query and the key and secret in Basic or the form; a <c>grant_type</c> in the
+/// form wins over the query, and an empty body without a content type counts as an empty form (as Apigee
+/// clients send with <c>curl -u key:secret -X POST</c>).
+/// </remarks>
+internal static class CompatibilityAliases
+{
+    /// <summary>webMethods API Gateway token URL.</summary>
+    public const string WebMethodsGetAccessToken = "/invoke/pub.apigateway.oauth2/getAccessToken";
+    /// <summary>webMethods refresh URL.</summary>
+    public const string WebMethodsRefreshAccessToken = "/invoke/pub.oauth/refreshAccessToken";
+    /// <summary>webMethods introspection URL.</summary>
+    public const string WebMethodsIntrospectToken = "/invoke/pub.oauth/introspectToken";
+    /// <summary>webMethods revocation URL.</summary>
+    public const string WebMethodsRevokeToken = "/invoke/pub.oauth/revokeToken";
+    /// <summary>Apigee Edge's default client-credentials token URL.</summary>
+    public const string ApigeeClientCredentialsAccessToken = "/oauth/client_credential/accesstoken";
+
+    /// <summary>Maps every alias onto the standard handlers.</summary>
+    /// <param name="app">The app.</param>
+    /// <param name="token">The token endpoint's handler.</param>
+    /// <param name="introspection">The introspection endpoint's handler.</param>
+    /// <param name="revocation">The revocation endpoint's handler.</param>
+    public static void Map(WebApplication app, RequestDelegate token, RequestDelegate introspection, RequestDelegate revocation)
+    {
+        var requireHttps = app.Services.GetRequiredService<IOptions<OAuthOptions>>();
+        app.MapPost(WebMethodsGetAccessToken, token);
+        app.MapPost(WebMethodsRefreshAccessToken, WithDefaultGrantType(token, requireHttps, static _ => GrantTypes.RefreshToken));
+        app.MapPost(WebMethodsIntrospectToken, introspection);
+        app.MapPost(WebMethodsRevokeToken, revocation);
+        app.MapPost(ApigeeClientCredentialsAccessToken, WithDefaultGrantType(token, requireHttps, static request => request.Query["grant_type"]));
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="handler"/> so a form without <c>grant_type</c> gets <paramref name="defaultGrantType"/>'s
+    /// value. The form is read with the token endpoint's body limit and handed on as the request's form, so the
+    /// handler reads the same form (ASP.NET Core caches it on <see cref="HttpRequest.Form"/>).
+    /// </summary>
+    private static RequestDelegate WithDefaultGrantType(RequestDelegate handler, IOptions<OAuthOptions> options, Func<HttpRequest, StringValues> defaultGrantType) =>
+        async context =>
+        {
+            var request = context.Request;
+            // Plain HTTP while HTTPS is required: the handler refuses it before touching the body.
+            if (!options.Value.RequireHttps || request.IsHttps)
+            {
+                if (!request.HasFormContentType && IsEmptyBody(request))
+                {
+                    request.Form = FormCollection.Empty;
+                }
+
+                if (request.HasFormContentType)
+                {
+                    var form = await OAuthForm.ReadAsync(context, TokenEndpoint.MaxBodyBytes);
+                    if (form is null)
+                    {
+                        return;
+                    }
+
+                    var fallback = defaultGrantType(request);
+                    if (string.IsNullOrEmpty(form["grant_type"]) && !StringValues.IsNullOrEmpty(fallback))
+                    {
+                        var fields = new Dictionary<string, StringValues>(form.Count + 1, StringComparer.OrdinalIgnoreCase);
+                        foreach (var (key, value) in form)
+                        {
+                            fields[key] = value;
+                        }
+
+                        fields["grant_type"] = fallback;
+                        request.Form = new FormCollection(fields);
+                    }
+                }
+            }
+
+            await handler(context);
+        };
+
+    private static bool IsEmptyBody(HttpRequest request) =>
+        string.IsNullOrEmpty(request.ContentType) && (request.ContentLength ?? 0) == 0 && !request.Headers.TransferEncoding.Any(v => v is not null && v.Contains("chunked", StringComparison.OrdinalIgnoreCase));
+}

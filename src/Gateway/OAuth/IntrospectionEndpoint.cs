@@ -1,0 +1,110 @@
+using FastGateway.Errors;
+using FastGateway.Hosting;
+using FastGateway.Json;
+using FastGateway.Scopes;
+using FastGateway.TokenStore;
+using Microsoft.Extensions.Options;
+
+namespace FastGateway.OAuth;
+
+/// <summary>
+/// The introspection endpoint, <c>POST /oauth2/introspect</c> (RFC 7662), also reachable as webMethods'
+/// <c>/invoke/pub.oauth/introspectToken</c>.
+/// </summary>
+/// <remarks>
+/// <code>
+/// form body ──► HTTPS rule ──► client authentication (Basic | form) ──► confidential client? ── no ──► 401 invalid_client
+///                                                                          │ yes
+///                                                                          ▼
+///   token ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► access or refresh token, Active, lineage active, not expired?
+///                                                                  ├─ yes ──► {"active":true, scope, client_id, username, token_type, exp, iat, sub}
+///                                                                  └─ no  ──► {"active":false}
+/// </code>
+/// <para>
+/// <b>Who may introspect</b> (RFC 7662 section 2.1 requires authorization and leaves the policy to the
+/// server): any authenticated <em>confidential</em> client may introspect any token, including tokens
+/// issued to other clients. That is what a resource server needs (webMethods lets any registered client
+/// introspect, e.g. its Microgateway's client), and probing is pointless because tokens carry 256 random
+/// bits. <em>Public</em> clients (client_id only, no secret) are refused with 401 <c>invalid_client</c>: a
+/// bare client_id authenticates nobody.
+/// </para>
+/// <para>
+/// Unknown, malformed, expired, revoked and consumed tokens, tokens whose grant family is revoked,
+/// authorization codes and family records all answer 200 <c>{"active":false}</c> (section 2.2).
+/// <c>token_type_hint</c> is accepted and ignored: one lookup covers every kind of token.
+/// Responses carry <c>Cache-Control: no-store</c>. Errors: 400 <c>invalid_request</c> (plain HTTP while
+/// <c>OAuth:RequireHttps</c>, not a form, no <c>token</c>), 401 <c>invalid_client</c> (section 2.3).
+/// </para>
+/// </remarks>
+internal sealed partial class IntrospectionEndpoint(
+    ClientAuthenticator authenticator,
+    FasterTokenStore store,
+    ScopeCatalog scopes,
+    IOptions<OAuthOptions> options,
+    TimeProvider time,
+    ILogger<IntrospectionEndpoint> logger)
+{
+    /// <summary>Handles one introspection request.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (await TokenParameterRequest.ReadAsync(context, authenticator, options.Value) is not { } request)
+        {
+            return;
+        }
+
+        if (!request.Client.IsConfidential)
+        {
+            await ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidClient, "introspection needs a confidential client's credentials (client_id and secret); public clients may not introspect");
+            return;
+        }
+
+        var answer = Introspect(request.Token, out var tokenId);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Introspected(logger, tokenId, request.Client.ClientId, answer.Active);
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+        await context.Response.WriteAsJsonAsync(answer, GatewayJsonContext.Default.IntrospectionResponse, contentType: "application/json; charset=utf-8");
+    }
+
+    /// <summary>Decides what to say about a token (RFC 7662 section 2.2).</summary>
+    /// <param name="token">The token text as sent.</param>
+    /// <param name="tokenId">A loggable id of the token (hash prefix), or "-" when it could not be hashed.</param>
+    internal IntrospectionResponse Introspect(string token, out string tokenId)
+    {
+        tokenId = "-";
+        if (!TokenHash.TryCompute(token, out var hash))
+        {
+            return IntrospectionResponse.Inactive;
+        }
+
+        tokenId = hash.ToTokenId();
+        if (!store.TryGet(hash, out var record)
+            || record.Kind is not (TokenKind.AccessToken or TokenKind.RefreshToken)
+            || !record.IsActiveAt(time.GetUtcNow().ToUnixTimeSeconds())
+            || !store.IsGrantFamilyActive(record))
+        {
+            return IntrospectionResponse.Inactive;
+        }
+
+        var clientId = record.ClientId;
+        var owner = record.Owner;
+        return new IntrospectionResponse(
+            Active: true,
+            Scope: scopes.Format(scopes.ToCurrent(record.Scopes, record.ScopeSchemaId)),
+            ClientId: clientId,
+            Username: owner,
+            TokenType: record.Kind == TokenKind.AccessToken ? "Bearer" : "refresh_token",
+            Exp: record.ExpiresAt == TokenRecord.NeverExpires ? null : record.ExpiresAt,
+            Iat: record.IssuedAt,
+            Sub: owner ?? clientId);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1150, Level = LogLevel.Debug, Message = "Client {ClientId} introspected token {TokenId}: active={Active}")]
+        public static partial void Introspected(ILogger logger, string tokenId, string clientId, bool active);
+    }
+}

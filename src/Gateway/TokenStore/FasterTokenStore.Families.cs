@@ -1,0 +1,22 @@
+namespace FastGateway.TokenStore;
+
+internal sealed partial class FasterTokenStore
+{
+    /// <summary>
+    /// Whether a token's grant lineage is still active: true when the token has no family (client
+    /// credentials), else when the lineage's <see cref="TokenKind.Family"/> record (stored under
+    /// <see cref="TokenHash.ForFamily"/>) exists and is <see cref="TokenState.Active"/>. A code replay or a
+    /// refresh-token reuse, and RFC 7009 revocation of a refresh token, revoke that one record, which
+    /// invalidates every token of the lineage at once.
+    /// </summary>
+    /// <remarks>
+    /// The one place this rule lives: the validation hot path (<c>AccessValidator</c>) and introspection
+    /// (RFC 7662) both call it. One extra lookup when the token has a family; allocates nothing.
+    /// </remarks>
+    /// <param name="token">A token record read from this store.</param>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    /// <exception cref="FASTER.core.FasterException">FASTER failed the read (I/O error on the log).</exception>
+    public bool IsGrantFamilyActive(in TokenRecord token) =>
+        !token.HasFamily
+        || (TryGet(TokenHash.ForFamily(token.FamilyId), out var family) && family.State == TokenState.Active);
+}
