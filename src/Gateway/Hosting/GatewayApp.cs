@@ -91,7 +91,6 @@ public static class GatewayApp
             : ErrorResponse.WriteAsync(pages.HttpContext, pages.HttpContext.Response.StatusCode, ErrorCodes.NotFound, $"nothing here: {pages.HttpContext.Request.Method} {pages.HttpContext.Request.Path}"));
 
         var token = app.Services.GetRequiredService<TokenEndpoint>();
-        app.MapPost("/oauth2/token", token.HandleAsync);
         app.MapIntrospectionRevocationAndMetadata(token.HandleAsync);
 
         var admin = app.Services.GetRequiredService<AdminAuthorization>();

@@ -1,3 +1,5 @@
+using FastGateway.Hosting;
+
 namespace FastGateway.OAuth;
 
 /// <summary>
@@ -9,6 +11,7 @@ internal static class AuthorizationServerEndpoints
     /// <summary>Adds the endpoints' services.</summary>
     public static IServiceCollection AddIntrospectionRevocationAndMetadata(this IServiceCollection services)
     {
+        services.AddSingleton<HttpsRequirement>();
         services.AddSingleton<IntrospectionEndpoint>();
         services.AddSingleton<RevocationEndpoint>();
         services.AddSingleton<MetadataEndpoint>();
@@ -23,12 +26,14 @@ internal static class AuthorizationServerEndpoints
     /// <param name="tokenEndpoint">The token endpoint's handler, which the token aliases run as is.</param>
     public static WebApplication MapIntrospectionRevocationAndMetadata(this WebApplication app, RequestDelegate tokenEndpoint)
     {
+        var https = app.Services.GetRequiredService<HttpsRequirement>();
         RequestDelegate introspection = app.Services.GetRequiredService<IntrospectionEndpoint>().HandleAsync;
         RequestDelegate revocation = app.Services.GetRequiredService<RevocationEndpoint>().HandleAsync;
-        app.MapPost(MetadataEndpoint.Paths.Introspect, introspection);
-        app.MapPost(MetadataEndpoint.Paths.Revoke, revocation);
-        app.MapGet(MetadataEndpoint.Path, app.Services.GetRequiredService<MetadataEndpoint>().HandleAsync);
-        CompatibilityAliases.Map(app, tokenEndpoint, introspection, revocation);
+        app.MapPost("/oauth2/token", https.Wrap(tokenEndpoint));
+        app.MapPost(MetadataEndpoint.Paths.Introspect, https.Wrap(introspection));
+        app.MapPost(MetadataEndpoint.Paths.Revoke, https.Wrap(revocation));
+        app.MapGet(MetadataEndpoint.Path, https.Wrap(app.Services.GetRequiredService<MetadataEndpoint>().HandleAsync));
+        CompatibilityAliases.Map(app, tokenEndpoint, introspection, revocation, https);
         return app;
     }
 }

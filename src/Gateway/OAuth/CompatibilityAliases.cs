@@ -1,5 +1,4 @@
 using FastGateway.Hosting;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace FastGateway.OAuth;
@@ -43,14 +42,14 @@ internal static class CompatibilityAliases
     /// <param name="token">The token endpoint's handler.</param>
     /// <param name="introspection">The introspection endpoint's handler.</param>
     /// <param name="revocation">The revocation endpoint's handler.</param>
-    public static void Map(WebApplication app, RequestDelegate token, RequestDelegate introspection, RequestDelegate revocation)
+    /// <param name="https">The <c>OAuth:RequireHttps</c> check, applied to each alias once.</param>
+    public static void Map(WebApplication app, RequestDelegate token, RequestDelegate introspection, RequestDelegate revocation, HttpsRequirement https)
     {
-        var requireHttps = app.Services.GetRequiredService<IOptions<OAuthOptions>>();
-        app.MapPost(WebMethodsGetAccessToken, token);
-        app.MapPost(WebMethodsRefreshAccessToken, WithDefaultGrantType(token, requireHttps, static _ => GrantTypes.RefreshToken));
-        app.MapPost(WebMethodsIntrospectToken, introspection);
-        app.MapPost(WebMethodsRevokeToken, revocation);
-        app.MapPost(ApigeeClientCredentialsAccessToken, WithDefaultGrantType(token, requireHttps, static request => request.Query["grant_type"]));
+        app.MapPost(WebMethodsGetAccessToken, https.Wrap(token));
+        app.MapPost(WebMethodsRefreshAccessToken, https.Wrap(WithDefaultGrantType(token, static _ => GrantTypes.RefreshToken)));
+        app.MapPost(WebMethodsIntrospectToken, https.Wrap(introspection));
+        app.MapPost(WebMethodsRevokeToken, https.Wrap(revocation));
+        app.MapPost(ApigeeClientCredentialsAccessToken, https.Wrap(WithDefaultGrantType(token, static request => request.Query["grant_type"])));
     }
 
     /// <summary>
@@ -58,38 +57,34 @@ internal static class CompatibilityAliases
     /// value. The form is read with the token endpoint's body limit and handed on as the request's form, so the
     /// handler reads the same form (ASP.NET Core caches it on <see cref="HttpRequest.Form"/>).
     /// </summary>
-    private static RequestDelegate WithDefaultGrantType(RequestDelegate handler, IOptions<OAuthOptions> options, Func<HttpRequest, StringValues> defaultGrantType) =>
+    private static RequestDelegate WithDefaultGrantType(RequestDelegate handler, Func<HttpRequest, StringValues> defaultGrantType) =>
         async context =>
         {
             var request = context.Request;
-            // Plain HTTP while HTTPS is required: the handler refuses it before touching the body.
-            if (!options.Value.RequireHttps || request.IsHttps)
+            if (!request.HasFormContentType && IsEmptyBody(request))
             {
-                if (!request.HasFormContentType && IsEmptyBody(request))
+                request.Form = FormCollection.Empty;
+            }
+
+            if (request.HasFormContentType)
+            {
+                var form = await OAuthForm.ReadAsync(context, TokenEndpoint.MaxBodyBytes);
+                if (form is null)
                 {
-                    request.Form = FormCollection.Empty;
+                    return;
                 }
 
-                if (request.HasFormContentType)
+                var fallback = defaultGrantType(request);
+                if (string.IsNullOrEmpty(form["grant_type"]) && !StringValues.IsNullOrEmpty(fallback))
                 {
-                    var form = await OAuthForm.ReadAsync(context, TokenEndpoint.MaxBodyBytes);
-                    if (form is null)
+                    var fields = new Dictionary<string, StringValues>(form.Count + 1, StringComparer.OrdinalIgnoreCase);
+                    foreach (var (key, value) in form)
                     {
-                        return;
+                        fields[key] = value;
                     }
 
-                    var fallback = defaultGrantType(request);
-                    if (string.IsNullOrEmpty(form["grant_type"]) && !StringValues.IsNullOrEmpty(fallback))
-                    {
-                        var fields = new Dictionary<string, StringValues>(form.Count + 1, StringComparer.OrdinalIgnoreCase);
-                        foreach (var (key, value) in form)
-                        {
-                            fields[key] = value;
-                        }
-
-                        fields["grant_type"] = fallback;
-                        request.Form = new FormCollection(fields);
-                    }
+                    fields["grant_type"] = fallback;
+                    request.Form = new FormCollection(fields);
                 }
             }
 

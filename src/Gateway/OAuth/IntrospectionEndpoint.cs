@@ -1,9 +1,7 @@
 using FastGateway.Errors;
-using FastGateway.Hosting;
 using FastGateway.Json;
 using FastGateway.Scopes;
 using FastGateway.TokenStore;
-using Microsoft.Extensions.Options;
 
 namespace FastGateway.OAuth;
 
@@ -40,14 +38,13 @@ internal sealed partial class IntrospectionEndpoint(
     ClientAuthenticator authenticator,
     FasterTokenStore store,
     ScopeCatalog scopes,
-    IOptions<OAuthOptions> options,
     TimeProvider time,
     ILogger<IntrospectionEndpoint> logger)
 {
     /// <summary>Handles one introspection request.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        if (await TokenParameterRequest.ReadAsync(context, authenticator, options.Value) is not { } request)
+        if (await TokenParameterRequest.ReadAsync(context, authenticator) is not { } request)
         {
             return;
         }

@@ -1,4 +1,3 @@
-using FastGateway.Errors;
 using FastGateway.Generated;
 using FastGateway.Hosting;
 using FastGateway.Json;
@@ -37,11 +36,6 @@ internal sealed class MetadataEndpoint(IOptions<OAuthOptions> oauth)
     /// <summary>Serves the document.</summary>
     public Task HandleAsync(HttpContext context)
     {
-        if (oauth.Value.RequireHttps && !context.Request.IsHttps)
-        {
-            return ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "HTTPS is required (OAuth:RequireHttps is true)");
-        }
-
         return context.Response.WriteAsJsonAsync(Build(context.Request), GatewayJsonContext.Default.AuthorizationServerMetadata, contentType: "application/json; charset=utf-8");
     }
 

@@ -1,6 +1,4 @@
-using FastGateway.Hosting;
 using FastGateway.TokenStore;
-using Microsoft.Extensions.Options;
 
 namespace FastGateway.OAuth;
 
@@ -35,13 +33,12 @@ namespace FastGateway.OAuth;
 internal sealed partial class RevocationEndpoint(
     ClientAuthenticator authenticator,
     FasterTokenStore store,
-    IOptions<OAuthOptions> options,
     ILogger<RevocationEndpoint> logger)
 {
     /// <summary>Handles one revocation request.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        if (await TokenParameterRequest.ReadAsync(context, authenticator, options.Value) is not { } request)
+        if (await TokenParameterRequest.ReadAsync(context, authenticator) is not { } request)
         {
             return;
         }

@@ -1,8 +1,6 @@
 using FastGateway.Errors;
-using FastGateway.Hosting;
 using FastGateway.Json;
 using FastGateway.Scopes;
-using Microsoft.Extensions.Options;
 
 namespace FastGateway.OAuth;
 
@@ -19,7 +17,7 @@ namespace FastGateway.OAuth;
 /// Errors follow RFC 6749 section 5.2: 400 JSON with <c>error</c> and <c>error_description</c>;
 /// <c>invalid_client</c> is 401, with <c>WWW-Authenticate: Basic</c> when Basic was used.
 /// </remarks>
-internal sealed class TokenEndpoint(ClientAuthenticator authenticator, TokenIssuer issuer, IOptions<OAuthOptions> options)
+internal sealed class TokenEndpoint(ClientAuthenticator authenticator, TokenIssuer issuer)
 {
     /// <summary>Largest accepted form body, in bytes.</summary>
     public const long MaxBodyBytes = 16 * 1024;
@@ -28,12 +26,6 @@ internal sealed class TokenEndpoint(ClientAuthenticator authenticator, TokenIssu
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (options.Value.RequireHttps && !request.IsHttps)
-        {
-            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "HTTPS is required (OAuth:RequireHttps is true)");
-            return;
-        }
-
         if (!request.HasFormContentType)
         {
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)");

@@ -1,6 +1,5 @@
 using FastGateway.Clients;
 using FastGateway.Errors;
-using FastGateway.Hosting;
 
 namespace FastGateway.OAuth;
 
@@ -22,24 +21,17 @@ internal readonly record struct TokenParameterRequest(OAuthClient Client, string
 
     /// <summary>
     /// Runs the checks the introspection and revocation endpoints share, answering errors itself:
-    /// <c>OAuth:RequireHttps</c> (400 <c>invalid_request</c>), a form body (400; 413 when too large),
+    /// a form body (400; 413 when too large),
     /// client authentication as at the token endpoint (401 <c>invalid_client</c>, with
     /// <c>WWW-Authenticate: Basic</c> when Basic was used), and exactly one non-empty <c>token</c>
     /// (400 <c>invalid_request</c>).
     /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="authenticator">Client authentication (RFC 6749 section 2.3.1).</param>
-    /// <param name="options">The <c>OAuth</c> options.</param>
     /// <returns>The request, or null when an error response was written.</returns>
-    public static async Task<TokenParameterRequest?> ReadAsync(HttpContext context, ClientAuthenticator authenticator, OAuthOptions options)
+    public static async Task<TokenParameterRequest?> ReadAsync(HttpContext context, ClientAuthenticator authenticator)
     {
         var request = context.Request;
-        if (options.RequireHttps && !request.IsHttps)
-        {
-            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "HTTPS is required (OAuth:RequireHttps is true)");
-            return null;
-        }
-
         if (!request.HasFormContentType)
         {
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "the body must be application/x-www-form-urlencoded");

@@ -1,13 +1,11 @@
 using FastGateway.Authorization;
 using FastGateway.Contracts;
 using FastGateway.Generated;
-using FastGateway.Hosting;
 using FastGateway.OAuth;
 using FastGateway.Scopes;
 using FastGateway.Tests.TokenStore;
 using FastGateway.TokenStore;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FastGateway.Tests.OAuth;
 
@@ -28,10 +26,9 @@ public sealed class TokenLifecycleStoreTests : IAsyncLifetime
     {
         _store = await _folder.OpenAsync();
         var scopes = ScopeCatalog.Load(_folder.Path);
-        var options = Options.Create(new OAuthOptions { RequireHttps = false });
         // The authenticator is not used by the decision methods under test.
-        _introspection = new IntrospectionEndpoint(null!, _store, scopes, options, TimeProvider.System, NullLogger<IntrospectionEndpoint>.Instance);
-        _revocation = new RevocationEndpoint(null!, _store, options, NullLogger<RevocationEndpoint>.Instance);
+        _introspection = new IntrospectionEndpoint(null!, _store, scopes, TimeProvider.System, NullLogger<IntrospectionEndpoint>.Instance);
+        _revocation = new RevocationEndpoint(null!, _store, NullLogger<RevocationEndpoint>.Instance);
         _validator = new AccessValidator(_store, scopes, TimeProvider.System);
     }
 
