@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FastGateway.Admin;
+using FastGateway.Authorize;
 using FastGateway.Clients;
 using FastGateway.Errors;
 using FastGateway.Hosting;
@@ -29,4 +30,5 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(ScopeSchemaHistory))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(AuthorizationRequest))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;
