@@ -18,6 +18,10 @@ internal static class ErrorCodes
     public const string UnsupportedGrantType = "unsupported_grant_type";
     /// <summary>RFC 6749 section 5.2: a requested scope is unknown or not allowed for the client (400).</summary>
     public const string InvalidScope = "invalid_scope";
+    /// <summary>RFC 6749 section 4.1.2.1: the authorization endpoint does not support this response_type.</summary>
+    public const string UnsupportedResponseType = "unsupported_response_type";
+    /// <summary>RFC 6749 section 4.1.2.1: the resource owner denied the request (or granted no scope).</summary>
+    public const string AccessDenied = "access_denied";
     /// <summary>RFC 6750 section 3.1: the access token is unknown, expired, revoked or malformed (401).</summary>
     public const string InvalidToken = "invalid_token";
     /// <summary>RFC 6750 section 3.1: the token lacks a scope the resource needs (403).</summary>

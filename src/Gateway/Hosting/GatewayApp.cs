@@ -1,5 +1,6 @@
 using FastGateway.Admin;
 using FastGateway.Authorization;
+using FastGateway.Authorize;
 using FastGateway.Clients;
 using FastGateway.Errors;
 using FastGateway.Json;
@@ -20,7 +21,7 @@ namespace FastGateway.Hosting;
 /// request ──► ProtectedApiMiddleware ── under an API base path? ──► validate ──► forward upstream
 ///                    │ no
 ///                    ▼
-///             endpoint routing: /oauth2/token, /admin/v1/..., /healthz, /readyz, else 404 JSON
+///             endpoint routing: /oauth2/authorize, /oauth2/token, /admin/v1/..., /healthz, /readyz, else 404 JSON
 /// </code>
 /// </remarks>
 public static class GatewayApp
@@ -71,6 +72,7 @@ public static class GatewayApp
         services.AddSingleton<IdentityStrings>();
         services.AddSingleton<ProtectedApiMiddleware>();
         services.AddIntrospectionRevocationAndMetadata();
+        AuthorizeEndpoint.AddServices(services, configuration, storage.Path);
 
         var app = builder.Build();
         app.Services.GetRequiredService<StorageLock>();
@@ -92,6 +94,7 @@ public static class GatewayApp
 
         var token = app.Services.GetRequiredService<TokenEndpoint>();
         app.MapIntrospectionRevocationAndMetadata(token.HandleAsync);
+        AuthorizeEndpoint.Map(app);
 
         var admin = app.Services.GetRequiredService<AdminAuthorization>();
         var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();

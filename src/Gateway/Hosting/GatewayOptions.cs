@@ -34,6 +34,12 @@ internal sealed record OAuthOptions
 
     /// <summary>When true (the default, as in webMethods), OAuth endpoints refuse plain HTTP with <c>invalid_request</c>.</summary>
     public bool RequireHttps { get; set; } = true;
+
+    /// <summary>
+    /// Folder holding the authorization endpoint's pages (<c>signin.html</c>, <c>consent.html</c>,
+    /// <c>error.html</c>); relative paths are relative to the working directory. Default: <c>templates</c> beside the binary.
+    /// </summary>
+    public string? TemplatesPath { get; set; }
 }
 
 /// <summary>Configuration section <c>Storage</c>: where state lives on disk.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FastGateway.Admin;
+using FastGateway.Authorize;
 using FastGateway.Clients;
 using FastGateway.Errors;
 using FastGateway.Hosting;
@@ -31,4 +32,5 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(IntrospectionResponse))]
 [JsonSerializable(typeof(AuthorizationServerMetadata))]
+[JsonSerializable(typeof(AuthorizationRequest))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,0 +1,61 @@
+using System.Net;
+using FastGateway.Tests.Infrastructure;
+using static FastGateway.Tests.Infrastructure.AuthorizeFlow;
+
+namespace FastGateway.Tests.EndToEnd;
+
+/// <summary>The authorization endpoint under non-default configuration: custom templates, HTTPS required, missing templates.</summary>
+[Collection(SharedGateway.Name)]
+public sealed class AuthorizeConfigurationTests(GatewayFixture fixture)
+{
+    private const string Callback = "http://127.0.0.1:9/callback";
+
+    [Fact]
+    public async Task Templates_FromCustomTemplatesPath_AreUsed()
+    {
+        using var storage = new TempFolder();
+        using var templates = new TempFolder();
+        await File.WriteAllTextAsync(Path.Combine(templates.Path, "signin.html"),
+            "<html><body><h1>ACME sign-in for {{client_name}}</h1><form method=\"post\" action=\"{{action}}\"><input type=\"hidden\" name=\"csrf_token\" value=\"{{csrf_token}}\"><input type=\"hidden\" name=\"request\" value=\"{{request}}\"><p>{{error}}</p></form></body></html>");
+        await File.WriteAllTextAsync(Path.Combine(templates.Path, "consent.html"),
+            "<html><body><h1>ACME consent</h1><form><input type=\"hidden\" name=\"csrf_token\" value=\"{{csrf_token}}\"><input type=\"hidden\" name=\"request\" value=\"{{request}}\"><ul>{{scope_checkboxes}}</ul></form></body></html>");
+        await File.WriteAllTextAsync(Path.Combine(templates.Path, "error.html"), "<html><body><h1>ACME error</h1><p>{{error}}: {{error_description}}</p></body></html>");
+        await using var gateway = await GatewayProcess.StartAsync(storage.Path, fixture.Upstream.Address.ToString().TrimEnd('/'), $"--OAuth:TemplatesPath={templates.Path}");
+        using var http = gateway.CreateClient();
+        var client = await CreateClientAsync(http, [Callback], ["authorization_code"], clientName: "Rocket & Co");
+
+        using var signIn = await http.GetAsync(Url(client.ClientId, Callback, codeChallenge: NewPkce().Challenge));
+        using var error = await http.GetAsync(Url("nobody", Callback));
+
+        Assert.Contains("ACME sign-in for Rocket &amp; Co", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("ACME error", await error.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Templates_Missing_FailsStartWithClearMessage()
+    {
+        using var storage = new TempFolder();
+        using var templates = new TempFolder();
+
+        var (exitCode, output) = await GatewayProcess.RunToExitAsync("--urls=http://127.0.0.1:0", $"--Storage:Path={storage.Path}",
+            $"--Upstreams:timetravels={fixture.Upstream.Address}", $"--OAuth:TemplatesPath={templates.Path}");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("signin.html is missing", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Authorize_RequireHttpsOverPlainHttp_ShowsErrorPage()
+    {
+        using var storage = new TempFolder();
+        await using var gateway = await GatewayProcess.StartAsync(storage.Path, fixture.Upstream.Address.ToString().TrimEnd('/'), "--OAuth:RequireHttps=true");
+        using var http = gateway.CreateClient();
+        var client = await CreateClientAsync(http, [Callback], ["authorization_code"]);
+
+        using var response = await http.GetAsync(Url(client.ClientId, Callback, state: "h", codeChallenge: NewPkce().Challenge));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Contains("HTTPS is required", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
