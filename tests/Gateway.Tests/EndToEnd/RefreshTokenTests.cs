@@ -117,6 +117,23 @@ public sealed class RefreshTokenTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Refresh_ConcurrentRefreshesOfOneToken_AllSucceedWithinGrace()
+    {
+        var (client, username, first) = await SignInAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RefreshAsync(Http, client, first.RefreshToken!)));
+        var pairs = new List<Tokens>();
+        foreach (var response in responses)
+        {
+            pairs.Add(await ReadTokensAsync(response));
+            response.Dispose();
+        }
+
+        Assert.Equal(4, pairs.Select(p => p.AccessToken).Distinct().Count());
+        Assert.Equal(username, (await GetBookingsAsync(Http, pairs[^1].AccessToken)).Owner);
+    }
+
+    [Fact]
     public async Task Refresh_NarrowerScope_IssuesNarrowAccessTokenButKeepsTheGrantScope()
     {
         var (client, _, first) = await SignInAsync(scope: "view book");
