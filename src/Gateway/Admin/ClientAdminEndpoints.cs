@@ -144,6 +144,12 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
             return (ErrorCodes.InvalidClientMetadata, "refresh_limit must be 0 or more");
         }
 
+        // A refresh token is only issued to a client that may use it: say so rather than silently issue none.
+        if (request.RefreshLimit > 0 && request.GrantTypes?.Contains(GrantTypes.RefreshToken) != true)
+        {
+            return (ErrorCodes.InvalidClientMetadata, "refresh_limit above 0 needs refresh_token in grant_types");
+        }
+
         return null;
     }
 

@@ -24,7 +24,8 @@ internal sealed record ClientMetadataRequest(
 
 /// <summary>
 /// A client as the admin API shows it (RFC 7591 section 3.2.1 client information response).
-/// <c>client_secret</c> is present only in the response that created it.
+/// <c>client_secret</c> is present only in the response that created it. <c>client_type</c> is read-only,
+/// derived from <c>token_endpoint_auth_method</c> (RFC 6749 section 2.1: "public" for none, else "confidential").
 /// </summary>
 internal sealed record ClientInformationResponse(
     string ClientId,
@@ -37,7 +38,8 @@ internal sealed record ClientInformationResponse(
     IReadOnlyList<string> RedirectUris,
     string TokenEndpointAuthMethod,
     int? AccessTokenLifetime,
-    int RefreshLimit)
+    int RefreshLimit,
+    string ClientType)
 {
     /// <summary>Builds the view of a stored client; pass the secret only when it was just created.</summary>
     public static ClientInformationResponse From(Clients.OAuthClient client, string? newSecret) => new(
@@ -51,5 +53,6 @@ internal sealed record ClientInformationResponse(
         client.RedirectUris,
         client.TokenEndpointAuthMethod,
         client.AccessTokenLifetime,
-        client.RefreshLimit);
+        client.RefreshLimit,
+        client.IsConfidential ? "confidential" : "public");
 }

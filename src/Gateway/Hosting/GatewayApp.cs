@@ -64,6 +64,10 @@ public static class GatewayApp
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<AuthorizationCodes>();
         services.AddSingleton<TokenEndpoint>();
+        services.AddSingleton<FastGateway.OAuth.Grants.ClientCredentialsGrant>();
+        services.AddSingleton<FastGateway.OAuth.Grants.AuthorizationCodeGrant>();
+        services.AddSingleton<FastGateway.OAuth.Grants.PasswordGrant>();
+        services.AddSingleton<FastGateway.OAuth.Grants.RefreshTokenGrant>();
         services.AddSingleton<AdminAuthorization>();
         services.AddSingleton<ClientAdminEndpoints>();
         services.AddSingleton<UserAdminEndpoints>();

@@ -26,10 +26,7 @@ internal sealed class AuthorizationCodes(FasterTokenStore store, IOptions<OAuthO
     public async Task<string> IssueAsync(OAuthClient client, string owner, ulong scopes, string? redirectUri, CodeChallengeMethod challengeMethod, Sha256Value challenge, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var family = FamilyId.New();
-        var familyRecord = TokenRecord.Create(TokenKind.Family, client.ClientId, owner, scopes, GatewayDefinition.ScopeSchemaId, now, TokenRecord.NeverExpires);
-        familyRecord.FamilyId = family;
-        await store.AddAsync(TokenHash.ForFamily(family), familyRecord, cancellationToken).ConfigureAwait(false);
+        var family = await GrantFamilies.StartAsync(store, client.ClientId, owner, scopes, now, cancellationToken).ConfigureAwait(false);
 
         var code = AccessTokens.Generate();
         TokenHash.TryCompute(code, out var hash);

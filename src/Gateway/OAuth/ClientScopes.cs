@@ -1,3 +1,5 @@
+using FastGateway.Scopes;
+
 namespace FastGateway.OAuth;
 
 /// <summary>The scopes a client may be granted, as a mask over the current scope table.</summary>
@@ -16,5 +18,54 @@ internal static class ClientScopes
         }
 
         return mask;
+    }
+
+    /// <summary>
+    /// Works out the scopes to grant from the form's optional <c>scope</c> (RFC 6749 section 3.3): the
+    /// requested ones if all are within <paramref name="allowed"/>; when absent, all of <paramref name="allowed"/>.
+    /// </summary>
+    /// <param name="form">The token request.</param>
+    /// <param name="allowed">What may be granted: the client's allowance, or a refresh token's scopes.</param>
+    /// <param name="allowance">Names the allowance in error descriptions ("this client", "the refresh token").</param>
+    /// <param name="granted">The mask to grant, when true.</param>
+    /// <param name="problem">The <c>invalid_scope</c> description, when false.</param>
+    public static bool TryGrant(IFormCollection form, ulong allowed, string allowance, out ulong granted, out string problem)
+    {
+        granted = 0;
+        var requested = form["scope"];
+        if (requested.Count > 1)
+        {
+            problem = "scope was sent more than once";
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            if (allowed == 0)
+            {
+                problem = $"{allowance} is allowed no scopes";
+                return false;
+            }
+
+            granted = allowed;
+            problem = "";
+            return true;
+        }
+
+        if (!ScopeCatalog.TryParse(requested!, out var mask, out var unknown))
+        {
+            problem = $"unknown scope '{unknown}'";
+            return false;
+        }
+
+        if ((mask & ~allowed) != 0)
+        {
+            problem = $"a requested scope is not allowed for {allowance}";
+            return false;
+        }
+
+        granted = mask;
+        problem = "";
+        return true;
     }
 }

@@ -1,6 +1,6 @@
 using FastGateway.Errors;
 using FastGateway.Json;
-using FastGateway.Scopes;
+using FastGateway.OAuth.Grants;
 
 namespace FastGateway.OAuth;
 
@@ -9,15 +9,22 @@ namespace FastGateway.OAuth;
 /// </summary>
 /// <remarks>
 /// <code>
-/// form body ──► client authentication (Basic | form) ──► grant_type dispatch
-///                                                        └─ client_credentials (section 4.4)
-///                                                             scope ⊆ client's scopes
-///                                                             TokenIssuer ──► FASTER (durable) ──► 200 JSON
+/// form body ──► client authentication (Basic | form | public client_id) ──► grant_type dispatch
+///     ├─ client_credentials (section 4.4)    Grants/ClientCredentialsGrant
+///     ├─ authorization_code (section 4.1.3)  Grants/AuthorizationCodeGrant (+ PKCE, RFC 7636)
+///     ├─ password (section 4.3)              Grants/PasswordGrant
+///     └─ refresh_token (section 6)           Grants/RefreshTokenGrant (rotation, limit, reuse detection)
+///                      ──► TokenIssuer ──► FASTER (durable) ──► 200 JSON (section 5.1)
 /// </code>
 /// Errors follow RFC 6749 section 5.2: 400 JSON with <c>error</c> and <c>error_description</c>;
 /// <c>invalid_client</c> is 401, with <c>WWW-Authenticate: Basic</c> when Basic was used.
 /// </remarks>
-internal sealed class TokenEndpoint(ClientAuthenticator authenticator, TokenIssuer issuer)
+internal sealed class TokenEndpoint(
+    ClientAuthenticator authenticator,
+    ClientCredentialsGrant clientCredentials,
+    AuthorizationCodeGrant authorizationCode,
+    PasswordGrant password,
+    RefreshTokenGrant refreshToken)
 {
     /// <summary>Largest accepted form body, in bytes.</summary>
     public const long MaxBodyBytes = 16 * 1024;
@@ -51,81 +58,25 @@ internal sealed class TokenEndpoint(ClientAuthenticator authenticator, TokenIssu
             return;
         }
 
-        switch (grantType)
+        var cancellationToken = context.RequestAborted;
+        var result = grantType switch
         {
-            case GrantTypes.ClientCredentials:
-                await ClientCredentialsAsync(context, client, form);
-                return;
-            case GrantTypes.AuthorizationCode or GrantTypes.Password or GrantTypes.RefreshToken:
-                await ErrorResponse.WriteAsync(context, 400, ErrorCodes.UnsupportedGrantType, $"grant_type '{grantType}' is not enabled on this server yet");
-                return;
-            default:
-                await ErrorResponse.WriteAsync(context, 400, ErrorCodes.UnsupportedGrantType, $"unknown grant_type '{grantType}'");
-                return;
-        }
-    }
+            GrantTypes.ClientCredentials => await clientCredentials.HandleAsync(client, form, cancellationToken),
+            GrantTypes.AuthorizationCode => await authorizationCode.HandleAsync(client, form, cancellationToken),
+            GrantTypes.Password => await password.HandleAsync(client, form, cancellationToken),
+            GrantTypes.RefreshToken => await refreshToken.HandleAsync(client, form, cancellationToken),
+            _ => GrantResult.Fail(ErrorCodes.UnsupportedGrantType, $"unknown grant_type '{grantType}'"),
+        };
 
-    private async Task ClientCredentialsAsync(HttpContext context, Clients.OAuthClient client, IFormCollection form)
-    {
-        // RFC 6749 section 4.4: only confidential clients may use client credentials.
-        if (!client.IsConfidential || !client.AllowsGrant(GrantTypes.ClientCredentials))
+        if (result.Tokens is not { } tokens)
         {
-            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.UnauthorizedClient, "this client is not registered for the client_credentials grant");
+            await ErrorResponse.WriteAsync(context, 400, result.Error!, result.Description!);
             return;
         }
 
-        if (!TryGrantScopes(form, client, out var granted, out var problem))
-        {
-            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidScope, problem);
-            return;
-        }
-
-        var response = await issuer.IssueAccessTokenAsync(client, owner: null, granted, context.RequestAborted);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
-        await context.Response.WriteAsJsonAsync(response, GatewayJsonContext.Default.TokenResponse, contentType: "application/json; charset=utf-8");
-    }
-
-    /// <summary>Works out the granted scopes: the requested ones if all are allowed, else the client's whole allowance (RFC 6749 section 3.3).</summary>
-    private static bool TryGrantScopes(IFormCollection form, Clients.OAuthClient client, out ulong granted, out string problem)
-    {
-        granted = 0;
-        var allowed = ClientScopes.Allowed(client);
-        var requested = form["scope"];
-        if (requested.Count > 1)
-        {
-            problem = "scope was sent more than once";
-            return false;
-        }
-
-        if (string.IsNullOrWhiteSpace(requested))
-        {
-            if (allowed == 0)
-            {
-                problem = "the client is allowed no scopes";
-                return false;
-            }
-
-            granted = allowed;
-            problem = "";
-            return true;
-        }
-
-        if (!ScopeCatalog.TryParse(requested!, out var mask, out var unknown))
-        {
-            problem = $"unknown scope '{unknown}'";
-            return false;
-        }
-
-        if ((mask & ~allowed) != 0)
-        {
-            problem = "a requested scope is not allowed for this client";
-            return false;
-        }
-
-        granted = mask;
-        problem = "";
-        return true;
+        await context.Response.WriteAsJsonAsync(tokens, GatewayJsonContext.Default.TokenResponse, contentType: "application/json; charset=utf-8");
     }
 
     /// <summary>Answers a failed client authentication (RFC 6749 section 5.2); shared with introspection and revocation.</summary>

@@ -7,7 +7,20 @@ using Microsoft.Extensions.Options;
 
 namespace FastGateway.OAuth;
 
-/// <summary>Mints access tokens and stores them durably.</summary>
+/// <summary>
+/// What a user grant (authorization code, password, refresh) hands to <see cref="TokenIssuer.IssuePairAsync"/>.
+/// </summary>
+/// <param name="Owner">The resource owner's username.</param>
+/// <param name="Family">The grant's lineage; both tokens carry it.</param>
+/// <param name="AccessScopes">Scopes of the access token (mask over the current scope table).</param>
+/// <param name="RefreshScopes">
+/// Scopes of the refresh token: the grant's original scopes, so a refresh that narrowed the access token
+/// does not narrow the lineage (RFC 6749 section 6: a new refresh token has the old one's scope).
+/// </param>
+/// <param name="RefreshUsesLeft">The new refresh token's remaining refreshes; null = issue no refresh token.</param>
+internal readonly record struct TokenGrant(string Owner, FamilyId Family, ulong AccessScopes, ulong RefreshScopes, int? RefreshUsesLeft);
+
+/// <summary>Mints access and refresh tokens and stores them durably.</summary>
 internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog scopes, IOptions<OAuthOptions> options, TimeProvider time, ILogger<TokenIssuer> logger)
 {
     /// <summary>
@@ -20,12 +33,8 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
     /// <param name="cancellationToken">Cancels waiting for durability (the token may still be stored).</param>
     public async Task<TokenResponse> IssueAccessTokenAsync(OAuthClient client, string? owner, ulong granted, CancellationToken cancellationToken)
     {
-        var lifetime = client.AccessTokenLifetime ?? options.Value.AccessTokenLifetime;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var expiresAt = lifetime < 0 ? TokenRecord.NeverExpires : now + lifetime;
-        var token = AccessTokens.Generate();
-        TokenHash.TryCompute(token, out var hash);
-        var record = TokenRecord.Create(TokenKind.AccessToken, client.ClientId, owner, granted, GatewayDefinition.ScopeSchemaId, now, expiresAt);
+        var (token, hash, record, lifetime) = NewAccessToken(client, owner, granted, FamilyId.None, now);
         await store.AddAsync(hash, record, cancellationToken).ConfigureAwait(false);
         var scope = scopes.Format(granted);
         if (logger.IsEnabled(LogLevel.Information))
@@ -36,9 +45,75 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
         return new TokenResponse(token, "Bearer", lifetime < 0 ? null : lifetime, scope, now, client.ClientId);
     }
 
+    /// <summary>
+    /// Issues the tokens of a user grant: an access token and, when <see cref="TokenGrant.RefreshUsesLeft"/>
+    /// is set, a refresh token (lifetime <c>OAuth:RefreshTokenLifetime</c>, -1 = never expires), both in the
+    /// grant's family (RFC 6749 section 5.1). Both writes go to the store concurrently, so they usually share
+    /// one group commit; the response is returned only once both are durable.
+    /// </summary>
+    /// <param name="client">The client the tokens are for.</param>
+    /// <param name="grant">Owner, family, scopes and the refresh token's remaining uses.</param>
+    /// <param name="cancellationToken">Cancels waiting for durability (the tokens may still be stored).</param>
+    public async Task<TokenResponse> IssuePairAsync(OAuthClient client, TokenGrant grant, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var (token, hash, record, lifetime) = NewAccessToken(client, grant.Owner, grant.AccessScopes, grant.Family, now);
+        var accessWrite = store.AddAsync(hash, record, cancellationToken);
+
+        string? refreshToken = null;
+        var refreshWrite = ValueTask.CompletedTask;
+        var refreshId = "";
+        if (grant.RefreshUsesLeft is { } usesLeft)
+        {
+            var refreshLifetime = options.Value.RefreshTokenLifetime;
+            refreshToken = AccessTokens.Generate();
+            TokenHash.TryCompute(refreshToken, out var refreshHash);
+            var refresh = TokenRecord.Create(TokenKind.RefreshToken, client.ClientId, grant.Owner, grant.RefreshScopes, GatewayDefinition.ScopeSchemaId,
+                now, refreshLifetime < 0 ? TokenRecord.NeverExpires : now + refreshLifetime);
+            refresh.FamilyId = grant.Family;
+            refresh.RefreshUsesLeft = usesLeft;
+            refreshWrite = store.AddAsync(refreshHash, refresh, cancellationToken);
+            refreshId = refreshHash.ToTokenId();
+        }
+
+        // Each ValueTask is awaited exactly once; the refresh write may fail after the access write succeeded,
+        // which leaves an unannounced (never returned) access token: harmless.
+        await accessWrite.ConfigureAwait(false);
+        await refreshWrite.ConfigureAwait(false);
+
+        var scope = scopes.Format(grant.AccessScopes);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            Log.TokenPairIssued(logger, hash.ToTokenId(), refreshId, client.ClientId, scope, lifetime, grant.RefreshUsesLeft ?? 0);
+        }
+
+        return new TokenResponse(token, "Bearer", lifetime < 0 ? null : lifetime, scope, now, client.ClientId, refreshToken);
+    }
+
+    /// <summary>
+    /// The refresh uses a lineage starts with: the client's refresh limit when it is above 0 and the client
+    /// is registered for the refresh_token grant; null (no refresh token) otherwise.
+    /// </summary>
+    public static int? InitialRefreshUses(OAuthClient client) =>
+        client.RefreshLimit > 0 && client.AllowsGrant(GrantTypes.RefreshToken) ? client.RefreshLimit : null;
+
+    private (string Token, TokenHash Hash, TokenRecord Record, int Lifetime) NewAccessToken(OAuthClient client, string? owner, ulong granted, FamilyId family, long now)
+    {
+        var lifetime = client.AccessTokenLifetime ?? options.Value.AccessTokenLifetime;
+        var expiresAt = lifetime < 0 ? TokenRecord.NeverExpires : now + lifetime;
+        var token = AccessTokens.Generate();
+        TokenHash.TryCompute(token, out var hash);
+        var record = TokenRecord.Create(TokenKind.AccessToken, client.ClientId, owner, granted, GatewayDefinition.ScopeSchemaId, now, expiresAt);
+        record.FamilyId = family;
+        return (token, hash, record, lifetime);
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Issued access token {TokenId} to client {ClientId} with scope '{Scope}' for {Lifetime} s")]
         public static partial void AccessTokenIssued(ILogger logger, string tokenId, string clientId, string scope, int lifetime);
+
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Issued access token {TokenId} (refresh token {RefreshTokenId}, {RefreshUsesLeft} refreshes left) to client {ClientId} with scope '{Scope}' for {Lifetime} s")]
+        public static partial void TokenPairIssued(ILogger logger, string tokenId, string refreshTokenId, string clientId, string scope, int lifetime, int refreshUsesLeft);
     }
 }

@@ -9,4 +9,5 @@ namespace FastGateway.OAuth;
 /// <param name="Scope">Granted scopes, space-separated (always sent, even when equal to the request).</param>
 /// <param name="IssuedAt">Issue time, Unix seconds.</param>
 /// <param name="ClientId">The client the token was issued to.</param>
-internal sealed record TokenResponse(string AccessToken, string TokenType, long? ExpiresIn, string Scope, long IssuedAt, string ClientId);
+/// <param name="RefreshToken">The refresh token (RFC 6749 sections 1.5 and 6), when one was issued; omitted otherwise.</param>
+internal sealed record TokenResponse(string AccessToken, string TokenType, long? ExpiresIn, string Scope, long IssuedAt, string ClientId, string? RefreshToken = null);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using FastGateway.Tests.Infrastructure;
 using static FastGateway.Tests.Infrastructure.OAuthCalls;
 
 namespace FastGateway.Tests.EndToEnd;
@@ -55,16 +56,18 @@ public sealed class CompatibilityAliasTests(GatewayFixture fixture)
     [Fact]
     public async Task WebMethodsRefreshAccessToken_DefaultsGrantTypeToRefreshToken()
     {
-        var client = await CreateClientAsync(Http, "view");
+        var username = $"alias-{Guid.NewGuid():n}"[..20];
+        await GrantCalls.CreateUserAsync(Http, username, "outatime-1985");
+        var registered = await GrantCalls.CreateClientAsync(Http, """{"scope":"view","grant_types":["password","refresh_token"],"refresh_limit":2}""");
+        var first = await GrantCalls.ReadTokensAsync(await GrantCalls.PasswordAsync(Http, registered, username, "outatime-1985"));
+        var client = new ClientCredentials(registered.ClientId, registered.ClientSecret!);
 
-        // No grant_type: the alias fills in refresh_token and the token endpoint judges it (the refresh
-        // grant is built on another branch; until then it is refused as not enabled, never as missing).
-        using var defaulted = await PostFormAsync(Http, "/invoke/pub.oauth/refreshAccessToken", client, [new("refresh_token", "abc")]);
-        var error = (await ReadJsonAsync(defaulted)).GetProperty("error").GetString();
+        // No grant_type: the alias fills in refresh_token, as webMethods' refreshAccessToken service implies.
+        using var refreshed = await PostFormAsync(Http, "/invoke/pub.oauth/refreshAccessToken", client, [new("refresh_token", first.RefreshToken!)]);
+        var tokens = await GrantCalls.ReadTokensAsync(refreshed);
 
-        Assert.Equal(HttpStatusCode.BadRequest, defaulted.StatusCode);
-        Assert.NotEqual("invalid_request", error);
-        Assert.Contains(error, (string[])["unsupported_grant_type", "invalid_grant"]);
+        Assert.NotEqual(first.AccessToken, tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, await GetBookingsAsync(tokens.AccessToken));
     }
 
     [Fact]

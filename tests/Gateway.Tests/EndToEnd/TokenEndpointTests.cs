@@ -98,7 +98,7 @@ public sealed class TokenEndpointTests(GatewayFixture fixture)
     }
 
     [Theory]
-    [InlineData("grant_type=password&username=a&password=b", "unsupported_grant_type")]
+    [InlineData("grant_type=password&username=a&password=b", "unauthorized_client")] // a client_credentials client
     [InlineData("grant_type=teleportation", "unsupported_grant_type")]
     [InlineData("scope=view", "invalid_request")]
     [InlineData("grant_type=client_credentials&grant_type=client_credentials", "invalid_request")]

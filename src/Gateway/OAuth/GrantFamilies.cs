@@ -1,0 +1,38 @@
+using FastGateway.Generated;
+using FastGateway.TokenStore;
+
+namespace FastGateway.OAuth;
+
+/// <summary>
+/// Grant families (lineages): one authorization code or password grant and every token issued or
+/// refreshed from it share a <see cref="FamilyId"/>, whose <see cref="TokenKind.Family"/> record is
+/// stored under <see cref="TokenHash.ForFamily"/>. Revoking that one record revokes the whole lineage
+/// (the validator, the refresh grant and the code grant all check it).
+/// </summary>
+internal static class GrantFamilies
+{
+    /// <summary>Starts a family: writes its record durably and returns its id.</summary>
+    /// <param name="store">The token store.</param>
+    /// <param name="clientId">The client the grant is for.</param>
+    /// <param name="owner">The resource owner's username.</param>
+    /// <param name="scopes">The scopes granted (mask over the generated scope table).</param>
+    /// <param name="now">Issue time, Unix seconds.</param>
+    /// <param name="cancellationToken">Stops waiting for durability.</param>
+    public static async Task<FamilyId> StartAsync(FasterTokenStore store, string clientId, string owner, ulong scopes, long now, CancellationToken cancellationToken)
+    {
+        var family = FamilyId.New();
+        var record = TokenRecord.Create(TokenKind.Family, clientId, owner, scopes, GatewayDefinition.ScopeSchemaId, now, TokenRecord.NeverExpires);
+        record.FamilyId = family;
+        await store.AddAsync(TokenHash.ForFamily(family), record, cancellationToken).ConfigureAwait(false);
+        return family;
+    }
+
+    /// <summary>Whether a family exists and is not revoked (a missing record counts as revoked, as in the validator).</summary>
+    public static bool IsActive(FasterTokenStore store, FamilyId family) =>
+        store.TryGet(TokenHash.ForFamily(family), out var record) && record.State == TokenState.Active;
+
+    /// <summary>Revokes every token of the family with one durable write (code replay, refresh-token reuse).</summary>
+    /// <returns>false when the family record is unknown.</returns>
+    public static ValueTask<bool> RevokeAsync(FasterTokenStore store, FamilyId family, CancellationToken cancellationToken) =>
+        store.RevokeAsync(TokenHash.ForFamily(family), cancellationToken);
+}

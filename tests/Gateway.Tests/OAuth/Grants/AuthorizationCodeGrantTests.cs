@@ -1,0 +1,293 @@
+using System.Net;
+using FastGateway.Admin;
+using FastGateway.Authorization;
+using FastGateway.Clients;
+using FastGateway.Contracts;
+using FastGateway.Generated;
+using FastGateway.Hosting;
+using FastGateway.OAuth;
+using FastGateway.Scopes;
+using FastGateway.Tests.Infrastructure;
+using FastGateway.TokenStore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using static FastGateway.Tests.Infrastructure.GrantCalls;
+
+namespace FastGateway.Tests.OAuth.Grants;
+
+/// <summary>
+/// grant_type=authorization_code (RFC 6749 section 4.1.3, RFC 7636 section 4.5) over a real socket: the real
+/// gateway host runs in-process on a real FASTER store in a temp folder, codes are issued with
+/// <see cref="AuthorizationCodes.IssueAsync"/> (what /oauth2/authorize does), redeemed at /oauth2/token
+/// with a real HTTP client, and tokens are checked with the real <see cref="AccessValidator"/>.
+/// </summary>
+public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
+{
+    // RFC 7636 Appendix B.
+    private const string Verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    private const string Challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    private const string RedirectUri = "https://app.example/callback";
+
+    private readonly TempFolder _storage = new();
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = GatewayApp.Build([
+            "--urls=http://127.0.0.1:0",
+            $"--Storage:Path={_storage.Path}",
+            $"--Upstreams:timetravels={BrokenUpstreams.Closed()}",
+            "--OAuth:RequireHttps=false",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _storage.Dispose();
+    }
+
+    private RegisteredClient Register(bool confidential = true, int refreshLimit = 2)
+    {
+        var secret = confidential ? ClientSecrets.Generate() : null;
+        var metadata = new ClientMetadataRequest(
+            "c" + Guid.NewGuid().ToString("n")[..12], "code client", "view book", ["authorization_code", "refresh_token"], [RedirectUri],
+            confidential ? "client_secret_basic" : "none", null, refreshLimit);
+        Assert.Null(ClientAdminEndpoints.Validate(metadata));
+        var client = ClientAdminEndpoints.ToClient(metadata, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.True(_app.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryAdd(client));
+        return new RegisteredClient(client.ClientId, secret);
+    }
+
+    private Task<string> IssueCodeAsync(RegisteredClient client, string? challenge = Challenge, string? redirectUri = RedirectUri, string scope = "view")
+    {
+        _app.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryGet(client.ClientId, out var registered);
+        Assert.True(Pkce.TryParseChallenge(challenge, challenge is null ? null : Pkce.S256, allowPlain: false, out var method, out var stored, out var problem), problem);
+        Assert.True(ScopeCatalog.TryParse(scope, out var mask, out _));
+        return _app.Services.GetRequiredService<AuthorizationCodes>().IssueAsync(registered!, "marty", mask, redirectUri, method, stored, default);
+    }
+
+    private Task<HttpResponseMessage> RedeemAsync(RegisteredClient client, string code, string? verifier = Verifier, string? redirectUri = RedirectUri)
+    {
+        var parameters = new List<(string, string)> { ("grant_type", "authorization_code"), ("code", code) };
+        if (verifier is not null)
+        {
+            parameters.Add(("code_verifier", verifier));
+        }
+
+        if (redirectUri is not null)
+        {
+            parameters.Add(("redirect_uri", redirectUri));
+        }
+
+        return TokenAsync(_http, client, [.. parameters]);
+    }
+
+    /// <summary>The validator's decision for GET /timetravels/bookings, and the token's owner.</summary>
+    private (AccessDecision Decision, string? Owner) Validate(string accessToken)
+    {
+        var decision = _app.Services.GetRequiredService<AccessValidator>().Validate(HttpMethodKinds.Parse("GET"), "/timetravels/bookings", "Bearer " + accessToken, out _, out var token, out _);
+        return (decision, decision == AccessDecision.Allowed ? token.Owner : null);
+    }
+
+    private static readonly (AccessDecision, string?) AllowedForMarty = (AccessDecision.Allowed, "marty");
+
+    [Fact]
+    public async Task Redeem_S256_IssuesTokensOwnedByTheUserInTheCodesFamily()
+    {
+        var client = Register();
+        var code = await IssueCodeAsync(client);
+
+        using var response = await RedeemAsync(client, code);
+        var tokens = await ReadTokensAsync(response);
+        using var refreshed = await RefreshAsync(_http, client, tokens.RefreshToken!);
+
+        Assert.Equal("view", tokens.Scope);
+        Assert.Equal(AllowedForMarty, Validate(tokens.AccessToken));
+        Assert.Equal(AllowedForMarty, Validate((await ReadTokensAsync(refreshed)).AccessToken));
+    }
+
+    [Fact]
+    public async Task Redeem_PublicClientWithPkce_IssuesTokens()
+    {
+        var client = Register(confidential: false);
+        var code = await IssueCodeAsync(client);
+
+        using var response = await RedeemAsync(client, code);
+
+        Assert.Equal(AllowedForMarty, Validate((await ReadTokensAsync(response)).AccessToken));
+    }
+
+    [Fact]
+    public async Task Redeem_WrongVerifier_InvalidGrantAndCodeStillRedeemable()
+    {
+        var client = Register();
+        var code = await IssueCodeAsync(client);
+
+        using var wrong = await RedeemAsync(client, code, verifier: new string('a', 43));
+        using var missing = await RedeemAsync(client, code, verifier: null);
+        using var right = await RedeemAsync(client, code);
+
+        await AssertErrorAsync(wrong, "invalid_grant");
+        await AssertErrorAsync(missing, "invalid_grant");
+        await ReadTokensAsync(right);
+    }
+
+    [Fact]
+    public async Task Redeem_Replay_InvalidGrantAndFirstRedemptionsTokensRevoked()
+    {
+        var client = Register();
+        var code = await IssueCodeAsync(client);
+        using var first = await RedeemAsync(client, code);
+        var tokens = await ReadTokensAsync(first);
+        Assert.Equal(AllowedForMarty, Validate(tokens.AccessToken));
+
+        using var replay = await RedeemAsync(client, code);
+
+        Assert.Contains("already used", await AssertErrorAsync(replay, "invalid_grant"), StringComparison.Ordinal);
+        Assert.Equal(AccessDecision.RevokedToken, Validate(tokens.AccessToken).Decision);
+        using var refresh = await RefreshAsync(_http, client, tokens.RefreshToken!);
+        await AssertErrorAsync(refresh, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task Redeem_ConcurrentRedemptions_ExactlyOneSucceeds()
+    {
+        var client = Register();
+        var code = await IssueCodeAsync(client);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RedeemAsync(client, code)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData("https://app.example/other")]
+    [InlineData("https://app.example/callback/")]
+    [InlineData(null)]
+    public async Task Redeem_RedirectUriDiffers_InvalidGrant(string? redirectUri)
+    {
+        var client = Register();
+        var code = await IssueCodeAsync(client);
+
+        using var response = await RedeemAsync(client, code, redirectUri: redirectUri);
+
+        Assert.Contains("redirect_uri", await AssertErrorAsync(response, "invalid_grant"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redeem_CodeIssuedWithoutRedirectUri_MustBeRedeemedWithout()
+    {
+        var client = Register();
+        var withUri = await IssueCodeAsync(client, redirectUri: null);
+        var without = await IssueCodeAsync(client, redirectUri: null);
+
+        using var refused = await RedeemAsync(client, withUri, redirectUri: RedirectUri);
+        using var accepted = await RedeemAsync(client, without, redirectUri: null);
+
+        await AssertErrorAsync(refused, "invalid_grant");
+        await ReadTokensAsync(accepted);
+    }
+
+    [Fact]
+    public async Task Redeem_AnotherClientsCode_InvalidGrantAndCodeNotBurned()
+    {
+        var owner = Register();
+        var other = Register();
+        var code = await IssueCodeAsync(owner);
+
+        using var stolen = await RedeemAsync(other, code);
+        using var legitimate = await RedeemAsync(owner, code);
+
+        Assert.Contains("another client", await AssertErrorAsync(stolen, "invalid_grant"), StringComparison.Ordinal);
+        await ReadTokensAsync(legitimate);
+    }
+
+    [Fact]
+    public async Task Redeem_ExpiredCode_InvalidGrant()
+    {
+        var client = Register();
+        var code = AccessTokens.Generate();
+        var store = _app.Services.GetRequiredService<FasterTokenStore>();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var family = await GrantFamilies.StartAsync(store, client.ClientId, "marty", 1, now - 400, default);
+        Assert.True(Pkce.TryParseChallenge(Challenge, Pkce.S256, false, out var method, out var stored, out _));
+        var record = TokenRecord.Create(TokenKind.AuthorizationCode, client.ClientId, "marty", 1, GatewayDefinition.ScopeSchemaId, now - 400, now - 100);
+        record.FamilyId = family;
+        record.RedirectUriHash = AuthorizationCodes.RedirectUriBinding(RedirectUri);
+        record.CodeChallengeMethod = method;
+        record.CodeChallenge = stored;
+        Assert.True(TokenHash.TryCompute(code, out var hash));
+        await store.AddAsync(hash, record, default);
+
+        using var response = await RedeemAsync(client, code);
+
+        Assert.Contains("expired", await AssertErrorAsync(response, "invalid_grant"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redeem_PublicClientCodeWithoutPkce_InvalidGrant()
+    {
+        var client = Register(confidential: false);
+        var code = await IssueCodeAsync(client, challenge: null);
+
+        using var response = await RedeemAsync(client, code, verifier: null);
+
+        Assert.Contains("PKCE", await AssertErrorAsync(response, "invalid_grant"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redeem_ConfidentialClientWithoutPkce_IssuesTokensButRefusesAStrayVerifier()
+    {
+        var client = Register();
+        var plain = await IssueCodeAsync(client, challenge: null);
+        var stray = await IssueCodeAsync(client, challenge: null);
+
+        using var accepted = await RedeemAsync(client, plain, verifier: null);
+        using var refused = await RedeemAsync(client, stray, verifier: Verifier);
+
+        await ReadTokensAsync(accepted);
+        await AssertErrorAsync(refused, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task Redeem_UnknownCodeOrRefreshToken_InvalidGrant()
+    {
+        var client = Register();
+        var code = await IssueCodeAsync(client);
+        using var redeemed = await RedeemAsync(client, code);
+        var tokens = await ReadTokensAsync(redeemed);
+
+        using var unknown = await RedeemAsync(client, AccessTokens.Generate());
+        using var notACode = await RedeemAsync(client, tokens.RefreshToken!);
+
+        await AssertErrorAsync(unknown, "invalid_grant");
+        await AssertErrorAsync(notACode, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task Redeem_ClientNotRegisteredForCodes_UnauthorizedClient()
+    {
+        var code = await IssueCodeAsync(Register());
+        var secret = ClientSecrets.Generate();
+        var metadata = new ClientMetadataRequest("cc" + Guid.NewGuid().ToString("n")[..12], null, "view", null, null, null, null, null);
+        Assert.True(_app.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryAdd(ClientAdminEndpoints.ToClient(metadata, secret, 0)));
+
+        using var response = await RedeemAsync(new RegisteredClient(metadata.ClientId!, secret), code);
+
+        await AssertErrorAsync(response, "unauthorized_client");
+    }
+}
