@@ -7,7 +7,7 @@ namespace FastGateway.OAuth;
 /// Grant families (lineages): one authorization code or password grant and every token issued or
 /// refreshed from it share a <see cref="FamilyId"/>, whose <see cref="TokenKind.Family"/> record is
 /// stored under <see cref="TokenHash.ForFamily"/>. Revoking that one record revokes the whole lineage
-/// (the validator, the refresh grant and the code grant all check it).
+/// (<see cref="FasterTokenStore.IsGrantFamilyActive"/> is the one check of it).
 /// </summary>
 internal static class GrantFamilies
 {
@@ -26,10 +26,6 @@ internal static class GrantFamilies
         await store.AddAsync(TokenHash.ForFamily(family), record, cancellationToken).ConfigureAwait(false);
         return family;
     }
-
-    /// <summary>Whether a family exists and is not revoked (a missing record counts as revoked, as in the validator).</summary>
-    public static bool IsActive(FasterTokenStore store, FamilyId family) =>
-        store.TryGet(TokenHash.ForFamily(family), out var record) && record.State == TokenState.Active;
 
     /// <summary>Revokes every token of the family with one durable write (code replay, refresh-token reuse).</summary>
     /// <returns>false when the family record is unknown.</returns>

@@ -70,7 +70,7 @@ internal sealed partial class RevocationEndpoint(
 
         if (record.Kind == TokenKind.RefreshToken && record.HasFamily)
         {
-            await store.RevokeAsync(TokenHash.ForFamily(record.FamilyId), cancellationToken).ConfigureAwait(false);
+            await GrantFamilies.RevokeAsync(store, record.FamilyId, cancellationToken).ConfigureAwait(false);
             Log.Revoked(logger, tokenId, clientId, "grant family");
             return RevocationOutcome.FamilyRevoked;
         }

@@ -57,7 +57,7 @@ internal sealed partial class AuthorizationCodeGrant(FasterTokenStore store, Sco
             return await RevokeReplayedAsync(record, hash).ConfigureAwait(false);
         }
 
-        if (record.State != TokenState.Active || !GrantFamilies.IsActive(store, record.FamilyId))
+        if (record.State != TokenState.Active || !store.IsGrantFamilyActive(record))
         {
             return GrantResult.InvalidGrant("the authorization code was revoked");
         }

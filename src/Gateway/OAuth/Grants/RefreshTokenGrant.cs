@@ -61,7 +61,7 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, ScopeCat
             return GrantResult.InvalidGrant("the refresh token was issued to another client");
         }
 
-        if (record.State == TokenState.Revoked || !GrantFamilies.IsActive(store, record.FamilyId))
+        if (record.State == TokenState.Revoked || !store.IsGrantFamilyActive(record))
         {
             return GrantResult.InvalidGrant("the refresh token was revoked");
         }
