@@ -1,6 +1,7 @@
 using System.Net;
 using FastGateway.Tests.Infrastructure;
 using static FastGateway.Tests.Infrastructure.AuthorizeFlow;
+using static FastGateway.Tests.Infrastructure.GrantCalls;
 
 namespace FastGateway.Tests.EndToEnd;
 

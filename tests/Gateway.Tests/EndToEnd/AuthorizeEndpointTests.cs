@@ -2,6 +2,7 @@ using System.Net;
 using FastGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using static FastGateway.Tests.Infrastructure.AuthorizeFlow;
+using static FastGateway.Tests.Infrastructure.GrantCalls;
 
 namespace FastGateway.Tests.EndToEnd;
 

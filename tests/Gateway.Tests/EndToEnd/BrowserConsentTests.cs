@@ -7,14 +7,15 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static FastGateway.Tests.Infrastructure.AuthorizeFlow;
+using static FastGateway.Tests.Infrastructure.GrantCalls;
 
 namespace FastGateway.Tests.EndToEnd;
 
 /// <summary>
 /// The authorization code flow in a real browser: Debian's chromium driven by Playwright opens the
 /// authorize URL, signs in, unticks a scope, approves and lands on the client's redirect URI (a
-/// loopback Kestrel in this test), under the pages' real CSP. Saves the consent page to
-/// <c>docs/consent-page.png</c>.
+/// loopback Kestrel in this test), under the pages' real CSP; then the client exchanges the code and
+/// calls the Time travels API with exactly the approved scopes. Saves the consent page as a screenshot.
 /// </summary>
 [Collection(SharedGateway.Name)]
 public sealed class BrowserConsentTests(GatewayFixture fixture)
@@ -22,7 +23,7 @@ public sealed class BrowserConsentTests(GatewayFixture fixture)
     private const string Chromium = "/usr/bin/chromium";
 
     [Fact]
-    public async Task Browser_CodeFlowWithUntickedScope_LandsOnRedirectUriWithCodeAndState()
+    public async Task Browser_CodeFlowWithUntickedScope_LandsWithCode_ExchangesIt_CallsApiWithoutTheUntickedScope()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install it with 'apt-get install -y chromium' (.ci/run does this before the tests).");
         await using var callback = await CallbackServer.StartAsync();
@@ -73,6 +74,17 @@ public sealed class BrowserConsentTests(GatewayFixture fixture)
         Assert.Contains("callback received", await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Equal(query["code"].ToString(), callback.LastCode);
         Assert.Empty(cspViolations);
+
+        // The client exchanges the code (public client: client_id + PKCE verifier) and calls the API.
+        var tokens = await ReadTokensAsync(await TokenAsync(fixture.Http, client,
+            ("grant_type", "authorization_code"), ("code", query["code"].ToString()), ("redirect_uri", redirectUri), ("code_verifier", pkce.Verifier)));
+        Assert.Equal(["cancel", "view"], tokens.Scope.Split(' ').Order());
+        var (status, owner, scope) = await GetBookingsAsync(fixture.Http, tokens.AccessToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        Assert.Equal(username, owner);
+        Assert.DoesNotContain("book", scope!.Split(' '));
+        using var booking = await OAuthCalls.PostJsonAsync(fixture.Http, "/timetravels/bookings", tokens.AccessToken, new { passenger = "Marty", destination = "2015-10-21" });
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, booking.StatusCode); // "book" was unticked on the consent page
     }
 
     private static string RepositoryRoot()

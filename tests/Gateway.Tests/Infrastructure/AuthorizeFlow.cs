@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -15,8 +14,6 @@ namespace FastGateway.Tests.Infrastructure;
 /// </summary>
 public static partial class AuthorizeFlow
 {
-    public sealed record RegisteredClient(string ClientId, string? ClientSecret);
-
     public sealed record PkcePair(string Verifier, string Challenge);
 
     /// <summary>A fresh RFC 7636 verifier and its S256 challenge.</summary>
@@ -35,7 +32,7 @@ public static partial class AuthorizeFlow
         };
 
     /// <summary>Registers an application for browser flows through the admin API (public unless <paramref name="publicClient"/> is false: then it has a secret).</summary>
-    public static async Task<RegisteredClient> CreateClientAsync(HttpClient http, IEnumerable<string> redirectUris, IEnumerable<string> grantTypes,
+    public static async Task<GrantCalls.RegisteredClient> CreateClientAsync(HttpClient http, IEnumerable<string> redirectUris, IEnumerable<string> grantTypes,
         bool publicClient = true, string scope = "view book cancel", string clientName = "Test app")
     {
         var body = new Dictionary<string, object>
@@ -46,27 +43,9 @@ public static partial class AuthorizeFlow
             ["grant_types"] = grantTypes.ToArray(),
             ["token_endpoint_auth_method"] = publicClient ? "none" : "client_secret_basic",
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/clients");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayProcess.AdminKey);
-        request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        using var response = await http.SendAsync(request);
-        var json = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, json);
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        return new RegisteredClient(root.GetProperty("client_id").GetString()!,
-            root.TryGetProperty("client_secret", out var secret) ? secret.GetString() : null);
+        return await GrantCalls.CreateClientAsync(http, JsonSerializer.Serialize(body));
     }
 
-    /// <summary>Creates a resource owner through the admin API.</summary>
-    public static async Task CreateUserAsync(HttpClient http, string username, string password)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/users");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayProcess.AdminKey);
-        request.Content = new StringContent(JsonSerializer.Serialize(new Dictionary<string, string> { ["username"] = username, ["password"] = password }), Encoding.UTF8, "application/json");
-        using var response = await http.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-    }
 
     /// <summary>The authorization URL (path and query) for the given parameters; null values are left out.</summary>
     public static string Url(string clientId, string? redirectUri, string? responseType = "code", string? scope = null, string? state = null,
