@@ -9,7 +9,6 @@ using FastGateway.Generated;
 using FastGateway.Hosting;
 using FastGateway.Json;
 using FastGateway.OAuth;
-using FastGateway.Scopes;
 using FastGateway.TokenStore;
 using FastGateway.Users;
 using Microsoft.AspNetCore.Antiforgery;
@@ -287,26 +286,9 @@ internal sealed partial class AuthorizeEndpoint(
             return;
         }
 
-        var allowed = ClientScopes.Allowed(client);
-        ulong requested;
-        if (string.IsNullOrWhiteSpace(scope))
+        if (!ClientScopes.TryGrant(scope, ClientScopes.Allowed(client), "this application", out var requested, out var scopeProblem))
         {
-            requested = allowed;
-        }
-        else if (!ScopeCatalog.TryParse(scope[0]!, out requested, out var unknown))
-        {
-            RedirectWithError(context, request, ErrorCodes.InvalidScope, $"unknown scope '{unknown}'");
-            return;
-        }
-        else if ((requested & ~allowed) != 0)
-        {
-            RedirectWithError(context, request, ErrorCodes.InvalidScope, "a requested scope is not allowed for this application");
-            return;
-        }
-
-        if (requested == 0)
-        {
-            RedirectWithError(context, request, ErrorCodes.InvalidScope, "no scope to request: the application is allowed none");
+            RedirectWithError(context, request, ErrorCodes.InvalidScope, scopeProblem);
             return;
         }
 

@@ -21,18 +21,17 @@ internal static class ClientScopes
     }
 
     /// <summary>
-    /// Works out the scopes to grant from the form's optional <c>scope</c> (RFC 6749 section 3.3): the
+    /// Works out the scopes to grant from a request's optional <c>scope</c> (RFC 6749 section 3.3): the
     /// requested ones if all are within <paramref name="allowed"/>; when absent, all of <paramref name="allowed"/>.
     /// </summary>
-    /// <param name="form">The token request.</param>
+    /// <param name="requested">The request's <c>scope</c> values.</param>
     /// <param name="allowed">What may be granted: the client's allowance, or a refresh token's scopes.</param>
     /// <param name="allowance">Names the allowance in error descriptions ("this client", "the refresh token").</param>
     /// <param name="granted">The mask to grant, when true.</param>
     /// <param name="problem">The <c>invalid_scope</c> description, when false.</param>
-    public static bool TryGrant(IFormCollection form, ulong allowed, string allowance, out ulong granted, out string problem)
+    public static bool TryGrant(Microsoft.Extensions.Primitives.StringValues requested, ulong allowed, string allowance, out ulong granted, out string problem)
     {
         granted = 0;
-        var requested = form["scope"];
         if (requested.Count > 1)
         {
             problem = "scope was sent more than once";

@@ -80,7 +80,7 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, ScopeCat
 
         // RFC 6749 section 6: the new access token's scope may narrow, never widen, the refresh token's.
         var lineageScopes = scopes.ToCurrent(record.Scopes, record.ScopeSchemaId);
-        if (!ClientScopes.TryGrant(form, lineageScopes, "the refresh token", out var granted, out problem))
+        if (!ClientScopes.TryGrant(form["scope"], lineageScopes, "the refresh token", out var granted, out problem))
         {
             return GrantResult.Fail(ErrorCodes.InvalidScope, problem);
         }
