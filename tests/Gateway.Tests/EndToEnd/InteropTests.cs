@@ -6,7 +6,11 @@ namespace FastGateway.Tests.EndToEnd;
 
 /// <summary>
 /// A client library none of us wrote (npm <c>oauth4webapi</c>, see tests/Interop/README.md) discovers
-/// and drives a real gateway: metadata, client credentials, introspection, revocation.
+/// and drives a real gateway: metadata, client credentials, authorization code + PKCE (confidential and
+/// public clients, the user played with plain fetch on the sign-in and consent pages), refresh with
+/// rotation and reuse detection, introspection, revocation. The node files register their own users and
+/// clients through the admin API; this class only provides the gateway, the admin key and one
+/// client-credentials client.
 /// </summary>
 public sealed class InteropTests : IAsyncLifetime
 {
@@ -18,7 +22,8 @@ public sealed class InteropTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _upstream = await TimeTravelsUpstream.StartAsync();
-        _gateway = await GatewayProcess.StartAsync(_storage.Path, _upstream.Address.ToString().TrimEnd('/'));
+        // No grace window: a rotated refresh token presented again is reuse at once (refresh.test.mjs).
+        _gateway = await GatewayProcess.StartAsync(_storage.Path, _upstream.Address.ToString().TrimEnd('/'), "--OAuth:RefreshTokenReuseGrace=0");
     }
 
     public async Task DisposeAsync()
@@ -29,7 +34,7 @@ public sealed class InteropTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Oauth4webapi_DiscoversAndRunsClientCredentialsIntrospectionRevocation()
+    public async Task Oauth4webapi_RunsEveryInteropFlow()
     {
         using var http = _gateway.CreateClient();
         var client = await CreateClientAsync(http, "view book");
@@ -46,6 +51,8 @@ public sealed class InteropTests : IAsyncLifetime
             ["FASTGATEWAY_BASE_URL"] = _gateway.BaseAddress.GetLeftPart(UriPartial.Authority),
             ["FASTGATEWAY_CLIENT_ID"] = client.ClientId,
             ["FASTGATEWAY_CLIENT_SECRET"] = client.ClientSecret,
+            ["FASTGATEWAY_ADMIN_KEY"] = GatewayProcess.AdminKey,
+            ["FASTGATEWAY_REFRESH_REUSE_GRACE"] = "0",
         });
 
         Assert.True(run.ExitCode == 0, $"node --test failed ({run.ExitCode}):\n{run.Output}\n--- gateway log ---\n{_gateway.Output}");
