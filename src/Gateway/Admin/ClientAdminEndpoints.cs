@@ -10,10 +10,15 @@ using FastGateway.Scopes;
 namespace FastGateway.Admin;
 
 /// <summary>
-/// <c>POST /admin/v1/clients</c> and <c>GET /admin/v1/clients/{client_id}</c>: register applications
-/// (RFC 7591 metadata names) and read them back without their secret.
+/// The applications part of the admin API (RFC 7591 metadata names): <c>POST</c>/<c>GET</c> (paged)
+/// <c>/admin/v1/clients</c>; <c>GET</c>, <c>PATCH</c>, <c>DELETE</c> <c>/admin/v1/clients/{client_id}</c>;
+/// <c>POST /admin/v1/clients/{client_id}/secret</c>. Secrets are shown only in the response that created them.
 /// </summary>
-internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> clients, TimeProvider time, ILogger<ClientAdminEndpoints> logger)
+/// <remarks>
+/// Deleting or suspending a client takes effect at once for its live tokens through
+/// <see cref="Authorization.TokenStanding"/>, without touching the token store. Every change is an audit event (<see cref="AdminAudit"/>).
+/// </remarks>
+internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> clients, DurableRegistry<DeletedClient> deleted, TimeProvider time, AdminAudit audit)
 {
     /// <summary>Largest accepted JSON body, in bytes.</summary>
     public const long MaxBodyBytes = 64 * 1024;
@@ -32,6 +37,7 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
 
         if (Validate(request) is { } invalid)
         {
+            audit.Client("create", request.ClientId ?? "(new)", "invalid");
             await ErrorResponse.WriteAsync(context, 400, invalid.Error, invalid.Description);
             return;
         }
@@ -41,11 +47,13 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
 
         if (!clients.TryAdd(client))
         {
+            audit.Client("create", client.ClientId, "conflict");
             await ErrorResponse.WriteAsync(context, 409, ErrorCodes.InvalidClientMetadata, $"client_id '{client.ClientId}' is already registered");
             return;
         }
 
-        Log.ClientCreated(logger, client.ClientId, client.Scope);
+        deleted.Remove(client.ClientId); // Registered again on purpose: Bootstrap:Clients may manage it again.
+        audit.Client("create", client.ClientId, "ok");
         context.Response.StatusCode = 201;
         context.Response.Headers.Location = $"/admin/v1/clients/{Uri.EscapeDataString(client.ClientId)}";
         context.Response.Headers.CacheControl = "no-store";
@@ -151,11 +159,5 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
         }
 
         return null;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Admin created client {ClientId} with scope '{Scope}'")]
-        public static partial void ClientCreated(ILogger logger, string clientId, string scope);
     }
 }

@@ -26,6 +26,7 @@ internal sealed record ClientMetadataRequest(
 /// A client as the admin API shows it (RFC 7591 section 3.2.1 client information response).
 /// <c>client_secret</c> is present only in the response that created it. <c>client_type</c> is read-only,
 /// derived from <c>token_endpoint_auth_method</c> (RFC 6749 section 2.1: "public" for none, else "confidential").
+/// <c>suspended</c>: the client's tokens are refused and it gets no new ones (set with PATCH).
 /// </summary>
 internal sealed record ClientInformationResponse(
     string ClientId,
@@ -39,7 +40,8 @@ internal sealed record ClientInformationResponse(
     string TokenEndpointAuthMethod,
     int? AccessTokenLifetime,
     int RefreshLimit,
-    string ClientType)
+    string ClientType,
+    bool Suspended)
 {
     /// <summary>Builds the view of a stored client; pass the secret only when it was just created.</summary>
     public static ClientInformationResponse From(Clients.OAuthClient client, string? newSecret) => new(
@@ -54,5 +56,39 @@ internal sealed record ClientInformationResponse(
         client.TokenEndpointAuthMethod,
         client.AccessTokenLifetime,
         client.RefreshLimit,
-        client.IsConfidential ? "confidential" : "public");
+        client.IsConfidential ? "confidential" : "public",
+        client.Suspended);
 }
+
+/// <summary>
+/// Body of <c>PATCH /admin/v1/clients/{client_id}</c>: the RFC 7591 fields to change (absent = unchanged), checked
+/// with the same rules as registration, plus <c>suspended</c> (true = suspend, false = resume). client_id cannot
+/// change; unknown fields are refused.
+/// </summary>
+/// <param name="ClientName">Display name.</param>
+/// <param name="Scope">Allowed scopes, space-separated.</param>
+/// <param name="GrantTypes">Allowed grant types.</param>
+/// <param name="RedirectUris">Redirection URIs (absolute, no fragment).</param>
+/// <param name="TokenEndpointAuthMethod">
+/// client_secret_basic, client_secret_post or none. Changing to none drops the secret; changing a public client to
+/// a secret method generates one, returned once in the response's <c>client_secret</c>.
+/// </param>
+/// <param name="AccessTokenLifetime">Seconds; -1 = never expires.</param>
+/// <param name="RefreshLimit">Times a refresh token may be used; 0 = none issued.</param>
+/// <param name="Suspended">true suspends the client (its tokens stop working at once, no new ones); false resumes it.</param>
+internal sealed record ClientPatchRequest(
+    string? ClientName,
+    string? Scope,
+    IReadOnlyList<string>? GrantTypes,
+    IReadOnlyList<string>? RedirectUris,
+    string? TokenEndpointAuthMethod,
+    int? AccessTokenLifetime,
+    int? RefreshLimit,
+    bool? Suspended);
+
+/// <summary>A page of <c>GET /admin/v1/clients</c>, ordered by client_id; never secrets.</summary>
+/// <param name="Clients">The clients of this page.</param>
+/// <param name="NextCursor">Pass as <c>?cursor=</c> for the next page; null on the last page.</param>
+internal sealed record ClientListResponse(
+    IReadOnlyList<ClientInformationResponse> Clients,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor);

@@ -16,8 +16,27 @@ internal sealed record UserCreateRequest(string? Username, string? Password);
 /// <param name="CreatedAt">Creation time, Unix seconds.</param>
 internal sealed record UserResponse(string Username, long CreatedAt);
 
-/// <summary><c>POST /admin/v1/users</c> and <c>GET /admin/v1/users/{username}</c>: resource owners.</summary>
-internal sealed partial class UserAdminEndpoints(DurableRegistry<ResourceOwner> users, TimeProvider time, ILogger<UserAdminEndpoints> logger)
+/// <summary>Body of <c>PATCH /admin/v1/users/{username}</c>.</summary>
+/// <param name="Password">The new password, 8 to 1024 characters; stored only as a PBKDF2 hash, never echoed or logged.</param>
+internal sealed record UserPatchRequest(string? Password);
+
+/// <summary>A page of <c>GET /admin/v1/users</c>, ordered by username.</summary>
+/// <param name="Users">The users of this page.</param>
+/// <param name="NextCursor">Pass as <c>?cursor=</c> for the next page; null on the last page.</param>
+internal sealed record UserListResponse(
+    IReadOnlyList<UserResponse> Users,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor);
+
+/// <summary>
+/// The resource owners part of the admin API: <c>POST</c>, <c>GET</c> (paged) <c>/admin/v1/users</c>;
+/// <c>GET</c>, <c>PATCH</c> (password), <c>DELETE</c> <c>/admin/v1/users/{username}</c>.
+/// </summary>
+/// <remarks>
+/// Deleting a user makes every token it owns stop working at once, through <see cref="Authorization.TokenStanding"/>.
+/// Changing a password leaves issued tokens valid (revoke them through the tokens API to log the user out everywhere).
+/// Every change is an audit event (<see cref="AdminAudit"/>), never with the password.
+/// </remarks>
+internal sealed class UserAdminEndpoints(DurableRegistry<ResourceOwner> users, TimeProvider time, AdminAudit audit)
 {
     /// <summary>Largest accepted JSON body, in bytes.</summary>
     public const long MaxBodyBytes = 8 * 1024;
@@ -36,6 +55,7 @@ internal sealed partial class UserAdminEndpoints(DurableRegistry<ResourceOwner> 
 
         if (Validate(request.Username, request.Password) is { } problem)
         {
+            audit.User("create", request.Username ?? "", "invalid");
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, problem);
             return;
         }
@@ -48,11 +68,12 @@ internal sealed partial class UserAdminEndpoints(DurableRegistry<ResourceOwner> 
         };
         if (!users.TryAdd(user))
         {
+            audit.User("create", user.Username, "conflict");
             await ErrorResponse.WriteAsync(context, 409, ErrorCodes.InvalidRequest, $"user '{user.Username}' already exists");
             return;
         }
 
-        Log.UserCreated(logger, user.Username);
+        audit.User("create", user.Username, "ok");
         context.Response.StatusCode = 201;
         context.Response.Headers.Location = $"/admin/v1/users/{Uri.EscapeDataString(user.Username)}";
         await context.Response.WriteAsJsonAsync(new UserResponse(user.Username, user.CreatedAt), GatewayJsonContext.Default.UserResponse);
@@ -71,6 +92,77 @@ internal sealed partial class UserAdminEndpoints(DurableRegistry<ResourceOwner> 
         await context.Response.WriteAsJsonAsync(new UserResponse(user.Username, user.CreatedAt), GatewayJsonContext.Default.UserResponse);
     }
 
+    /// <summary><c>GET /admin/v1/users?limit=&amp;cursor=</c>: a page of users ordered by username.</summary>
+    public async Task ListAsync(HttpContext context)
+    {
+        var (ok, limit, after) = await AdminPaging.ReadAsync(context);
+        if (!ok)
+        {
+            return;
+        }
+
+        var page = users.Page(after, limit, out var nextAfter);
+        var items = new List<UserResponse>(page.Count);
+        foreach (var user in page)
+        {
+            items.Add(new UserResponse(user.Username, user.CreatedAt));
+        }
+
+        await context.Response.WriteAsJsonAsync(new UserListResponse(items, AdminPaging.Encode(nextAfter)), GatewayJsonContext.Default.UserListResponse);
+    }
+
+    /// <summary><c>PATCH /admin/v1/users/{username}</c> with <c>{"password": ...}</c>: 200 with the user, 400, 404, or 409 on a concurrent change.</summary>
+    public async Task PatchAsync(HttpContext context)
+    {
+        var username = UsernameOf(context);
+        var request = await AdminJson.ReadAsync(context, GatewayJsonContext.Default.UserPatchRequest, MaxBodyBytes);
+        if (request is null)
+        {
+            return;
+        }
+
+        if (!users.TryGet(username, out var current))
+        {
+            audit.User("set_password", username, "not_found");
+            await ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"no user '{username}'");
+            return;
+        }
+
+        if (Validate(username, request.Password) is { } problem)
+        {
+            audit.User("set_password", username, "invalid");
+            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, problem);
+            return;
+        }
+
+        if (!users.TryReplace(current, current with { PasswordHash = PasswordHasher.Hash(request.Password!) }))
+        {
+            audit.User("set_password", username, "conflict");
+            await ErrorResponse.WriteAsync(context, 409, ErrorCodes.InvalidRequest, $"user '{username}' was changed or deleted meanwhile; retry");
+            return;
+        }
+
+        audit.User("set_password", username, "ok");
+        await context.Response.WriteAsJsonAsync(new UserResponse(current.Username, current.CreatedAt), GatewayJsonContext.Default.UserResponse);
+    }
+
+    /// <summary><c>DELETE /admin/v1/users/{username}</c>: 204, and every token the user owns stops working at once; 404 when unknown.</summary>
+    public async Task DeleteAsync(HttpContext context)
+    {
+        var username = UsernameOf(context);
+        if (!users.Remove(username))
+        {
+            audit.User("delete", username, "not_found");
+            await ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"no user '{username}'");
+            return;
+        }
+
+        audit.User("delete", username, "ok");
+        context.Response.StatusCode = 204;
+    }
+
+    private static string UsernameOf(HttpContext context) => context.Request.RouteValues["username"] as string ?? "";
+
     /// <summary>Checks a username and password; returns what is wrong, or null.</summary>
     internal static string? Validate(string? username, string? password)
     {
@@ -85,11 +177,5 @@ internal sealed partial class UserAdminEndpoints(DurableRegistry<ResourceOwner> 
         }
 
         return null;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Admin created user {Username}")]
-        public static partial void UserCreated(ILogger logger, string username);
     }
 }

@@ -164,7 +164,7 @@ internal sealed partial class AuthorizeEndpoint(
         }
 
         // The client may have changed since the first step: check it again.
-        if (!clients.TryGet(request.ClientId, out var client) || !client.RedirectUris.Contains(request.EffectiveRedirectUri, StringComparer.Ordinal))
+        if (!clients.TryGet(request.ClientId, out var client) || client.Suspended || !client.RedirectUris.Contains(request.EffectiveRedirectUri, StringComparer.Ordinal))
         {
             await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "the application is no longer registered for this redirect URI");
             return;
@@ -207,6 +207,13 @@ internal sealed partial class AuthorizeEndpoint(
         {
             Log.Refused(logger, "(unknown)", ErrorCodes.InvalidClient);
             await WriteErrorPageAsync(context, ErrorCodes.InvalidClient, "unknown client_id");
+            return;
+        }
+
+        if (client.Suspended)
+        {
+            Log.Refused(logger, client.ClientId, ErrorCodes.UnauthorizedClient);
+            await WriteErrorPageAsync(context, ErrorCodes.UnauthorizedClient, "this application is suspended");
             return;
         }
 

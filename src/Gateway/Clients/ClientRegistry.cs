@@ -10,4 +10,9 @@ internal static class ClientRegistry
     /// <exception cref="InvalidDataException">The file exists but is not valid.</exception>
     public static DurableRegistry<OAuthClient> Load(string storagePath) =>
         new(Path.Combine(storagePath, "clients.json"), c => c.ClientId, GatewayJsonContext.Default.ListOAuthClient);
+
+    /// <summary>Loads the record of clients deleted through the admin API (<c>deleted-clients.json</c>).</summary>
+    /// <exception cref="InvalidDataException">The file exists but is not valid.</exception>
+    public static DurableRegistry<DeletedClient> LoadDeleted(string storagePath) =>
+        new(Path.Combine(storagePath, "deleted-clients.json"), c => c.ClientId, GatewayJsonContext.Default.ListDeletedClient);
 }

@@ -35,8 +35,14 @@ internal sealed record OAuthClient
     /// <summary>How many times a refresh token may be used; 0 = no refresh token (webMethods semantics).</summary>
     public int RefreshLimit { get; init; }
 
-    /// <summary>RFC 7591 <c>client_id_issued_at</c>, Unix seconds.</summary>
+    /// <summary>
+    /// RFC 7591 <c>client_id_issued_at</c>, Unix seconds. Tokens issued before it are not this client's
+    /// (they belonged to an earlier, deleted client with the same client_id) and are refused.
+    /// </summary>
     public long ClientIdIssuedAt { get; init; }
+
+    /// <summary>Suspended by an operator: its tokens are refused and it gets no new ones, until resumed.</summary>
+    public bool Suspended { get; init; }
 
     /// <summary>Whether the client has a secret (RFC 6749 section 2.1 confidential client).</summary>
     [JsonIgnore]

@@ -59,6 +59,11 @@ public static class GatewayApp
         services.AddSingleton(ScopeCatalog.Load(storage.Path));
         services.AddSingleton(ClientRegistry.Load(storage.Path));
         services.AddSingleton(UserRegistry.Load(storage.Path));
+        services.AddSingleton(ClientRegistry.LoadDeleted(storage.Path));
+        services.AddSingleton(sp => FastGateway.Settings.RuntimeSettings.Load(storage.Path, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OAuthOptions>>().Value));
+        services.AddSingleton<TokenStanding>();
+        services.AddSingleton<AdminAudit>();
+        services.AddSingleton<SettingsAdminEndpoints>();
         services.AddSingleton(UpstreamTable.FromConfiguration(configuration));
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<TokenIssuer>();
@@ -82,7 +87,8 @@ public static class GatewayApp
         app.Services.GetRequiredService<StorageLock>();
         // Recover the store before listening, so /readyz and the first request see every token.
         var tokenStore = app.Services.GetRequiredService<FasterTokenStore>();
-        BootstrapClients(configuration, app.Services.GetRequiredService<DurableRegistry<OAuthClient>>());
+        BootstrapClients(configuration, app.Services.GetRequiredService<DurableRegistry<OAuthClient>>(), app.Services.GetRequiredService<DurableRegistry<DeletedClient>>(), app.Logger);
+        app.Services.GetRequiredService<FastGateway.Settings.RuntimeSettings>(); // a corrupt settings.json stops the start, not the first token request
         BootstrapUsers(configuration, app.Services.GetRequiredService<DurableRegistry<ResourceOwner>>());
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -107,6 +113,16 @@ public static class GatewayApp
         var users = app.Services.GetRequiredService<UserAdminEndpoints>();
         app.MapPost("/admin/v1/users", admin.Require(users.CreateAsync));
         app.MapGet("/admin/v1/users/{username}", admin.Require(users.GetAsync));
+        app.MapGet("/admin/v1/clients", admin.Require(clients.ListAsync));
+        app.MapPatch("/admin/v1/clients/{client_id}", admin.Require(clients.PatchAsync));
+        app.MapDelete("/admin/v1/clients/{client_id}", admin.Require(clients.DeleteAsync));
+        app.MapPost("/admin/v1/clients/{client_id}/secret", admin.Require(clients.RotateSecretAsync));
+        app.MapGet("/admin/v1/users", admin.Require(users.ListAsync));
+        app.MapPatch("/admin/v1/users/{username}", admin.Require(users.PatchAsync));
+        app.MapDelete("/admin/v1/users/{username}", admin.Require(users.DeleteAsync));
+        var settings = app.Services.GetRequiredService<SettingsAdminEndpoints>();
+        app.MapGet("/admin/v1/settings", admin.Require(settings.GetAsync));
+        app.MapPatch("/admin/v1/settings", admin.Require(settings.PatchAsync));
 
         app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse));
         app.MapGet("/readyz", context =>
@@ -118,8 +134,12 @@ public static class GatewayApp
         return app;
     }
 
-    /// <summary>Creates the clients listed under <c>Bootstrap:Clients</c>, or resets their secret and settings.</summary>
-    private static void BootstrapClients(ConfigurationManager configuration, DurableRegistry<OAuthClient> registry)
+    /// <summary>
+    /// Creates the clients listed under <c>Bootstrap:Clients</c>, or resets their secret and settings (keeping
+    /// client_id_issued_at and suspension). A client deleted through the admin API is not recreated: the start
+    /// logs a warning naming it, until it is removed from configuration or registered again with POST /admin/v1/clients.
+    /// </summary>
+    private static void BootstrapClients(ConfigurationManager configuration, DurableRegistry<OAuthClient> registry, DurableRegistry<DeletedClient> deleted, ILogger logger)
     {
         foreach (var section in configuration.GetSection("Bootstrap:Clients").GetChildren())
         {
@@ -135,8 +155,15 @@ public static class GatewayApp
                 throw new InvalidOperationException($"{section.Path}: {invalid.Description}");
             }
 
-            registry.TryGet(options.ClientId, out var existing);
-            registry.Upsert(ClientAdminEndpoints.ToClient(metadata, options.ClientSecret, existing?.ClientIdIssuedAt ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+            var exists = registry.TryGet(options.ClientId, out var existing);
+            if (!exists && deleted.TryGet(options.ClientId, out var deletion))
+            {
+                logger.LogWarning("{Section}: client {ClientId} was deleted through the admin API at {DeletedAt} (Unix seconds) and is not recreated; remove it from configuration, or register it again with POST /admin/v1/clients", section.Path, options.ClientId, deletion.DeletedAt);
+                continue;
+            }
+
+            var client = ClientAdminEndpoints.ToClient(metadata, options.ClientSecret, existing?.ClientIdIssuedAt ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            registry.Upsert(client with { Suspended = existing?.Suspended ?? false });
         }
     }
 

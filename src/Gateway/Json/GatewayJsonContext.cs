@@ -33,4 +33,10 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(IntrospectionResponse))]
 [JsonSerializable(typeof(AuthorizationServerMetadata))]
 [JsonSerializable(typeof(AuthorizationRequest))]
+[JsonSerializable(typeof(ClientPatchRequest))]
+[JsonSerializable(typeof(ClientListResponse))]
+[JsonSerializable(typeof(List<DeletedClient>))]
+[JsonSerializable(typeof(UserPatchRequest))]
+[JsonSerializable(typeof(UserListResponse))]
+[JsonSerializable(typeof(FastGateway.Settings.GatewaySettings))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,18 +1,16 @@
 using FastGateway.Clients;
 using FastGateway.Generated;
-using FastGateway.Hosting;
 using FastGateway.TokenStore;
-using Microsoft.Extensions.Options;
 
 namespace FastGateway.OAuth;
 
 /// <summary>
 /// Authorization codes (RFC 6749 section 4.1.2): opaque, single use, short-lived
-/// (<c>OAuth:AuthorizationCodeLifetime</c>), bound to the client, the redirect URI and the PKCE
+/// (<c>OAuth:AuthorizationCodeLifetime</c>, changeable at runtime through <see cref="Settings.RuntimeSettings"/>), bound to the client, the redirect URI and the PKCE
 /// challenge. Each code starts a grant family: every token issued from it carries the family, so a
 /// replayed code can revoke them all with one write.
 /// </summary>
-internal sealed class AuthorizationCodes(FasterTokenStore store, IOptions<OAuthOptions> options, TimeProvider time)
+internal sealed class AuthorizationCodes(FasterTokenStore store, Settings.RuntimeSettings settings, TimeProvider time)
 {
     /// <summary>Issues a code, durably (the family record, then the code).</summary>
     /// <param name="client">The client the code is for.</param>
@@ -30,7 +28,7 @@ internal sealed class AuthorizationCodes(FasterTokenStore store, IOptions<OAuthO
 
         var code = AccessTokens.Generate();
         TokenHash.TryCompute(code, out var hash);
-        var record = TokenRecord.Create(TokenKind.AuthorizationCode, client.ClientId, owner, scopes, GatewayDefinition.ScopeSchemaId, now, now + options.Value.AuthorizationCodeLifetime);
+        var record = TokenRecord.Create(TokenKind.AuthorizationCode, client.ClientId, owner, scopes, GatewayDefinition.ScopeSchemaId, now, now + settings.AuthorizationCodeLifetime);
         record.FamilyId = family;
         record.RedirectUriHash = RedirectUriBinding(redirectUri);
         record.CodeChallengeMethod = challengeMethod;

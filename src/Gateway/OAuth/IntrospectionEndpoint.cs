@@ -14,7 +14,7 @@ namespace FastGateway.OAuth;
 /// form body ──► HTTPS rule ──► client authentication (Basic | form) ──► confidential client? ── no ──► 401 invalid_client
 ///                                                                          │ yes
 ///                                                                          ▼
-///   token ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► access or refresh token, Active, lineage active, not expired?
+///   token ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► access or refresh token, Active, lineage, client and owner stand, not expired?
 ///                                                                  ├─ yes ──► {"active":true, scope, client_id, username, token_type, exp, iat, sub}
 ///                                                                  └─ no  ──► {"active":false}
 /// </code>
@@ -27,7 +27,8 @@ namespace FastGateway.OAuth;
 /// bare client_id authenticates nobody.
 /// </para>
 /// <para>
-/// Unknown, malformed, expired, revoked and consumed tokens, tokens whose grant family is revoked,
+/// Unknown, malformed, expired, revoked and consumed tokens, tokens whose grant family is revoked or whose
+/// client is deleted or suspended or whose owner is deleted,
 /// authorization codes and family records all answer 200 <c>{"active":false}</c> (section 2.2).
 /// <c>token_type_hint</c> is accepted and ignored: one lookup covers every kind of token.
 /// Responses carry <c>Cache-Control: no-store</c>. Errors: 400 <c>invalid_request</c> (plain HTTP while
@@ -37,6 +38,7 @@ namespace FastGateway.OAuth;
 internal sealed partial class IntrospectionEndpoint(
     ClientAuthenticator authenticator,
     FasterTokenStore store,
+    Authorization.TokenStanding standing,
     ScopeCatalog scopes,
     TimeProvider time,
     ILogger<IntrospectionEndpoint> logger)
@@ -81,7 +83,7 @@ internal sealed partial class IntrospectionEndpoint(
         if (!store.TryGet(hash, out var record)
             || record.Kind is not (TokenKind.AccessToken or TokenKind.RefreshToken)
             || !record.IsActiveAt(time.GetUtcNow().ToUnixTimeSeconds())
-            || !store.IsGrantFamilyActive(record))
+            || !standing.IsActive(record))
         {
             return IntrospectionResponse.Inactive;
         }

@@ -52,6 +52,15 @@ internal sealed class TokenEndpoint(
             return;
         }
 
+        // A suspended client authenticates but is refused every grant: RFC 6749 section 5.2 unauthorized_client
+        // ("not authorized to use this authorization grant type"), not invalid_client, so operators and client
+        // developers can tell a suspension from wrong credentials.
+        if (client.Suspended)
+        {
+            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.UnauthorizedClient, "this client is suspended; an operator can resume it");
+            return;
+        }
+
         if (!OAuthForm.TryGetSingle(form, "grant_type", out var grantType, out var problem))
         {
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, problem);

@@ -21,7 +21,7 @@ namespace FastGateway.OAuth;
 internal readonly record struct TokenGrant(string Owner, FamilyId Family, ulong AccessScopes, ulong RefreshScopes, int? RefreshUsesLeft);
 
 /// <summary>Mints access and refresh tokens and stores them durably.</summary>
-internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog scopes, IOptions<OAuthOptions> options, TimeProvider time, ILogger<TokenIssuer> logger)
+internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog scopes, IOptions<OAuthOptions> options, Settings.RuntimeSettings settings, TimeProvider time, ILogger<TokenIssuer> logger)
 {
     /// <summary>
     /// Issues an access token and returns only once it is durable in the token store, so an
@@ -99,7 +99,7 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
 
     private (string Token, TokenHash Hash, TokenRecord Record, int Lifetime) NewAccessToken(OAuthClient client, string? owner, ulong granted, FamilyId family, long now)
     {
-        var lifetime = client.AccessTokenLifetime ?? options.Value.AccessTokenLifetime;
+        var lifetime = client.AccessTokenLifetime ?? settings.AccessTokenLifetime;
         var expiresAt = lifetime < 0 ? TokenRecord.NeverExpires : now + lifetime;
         var token = AccessTokens.Generate();
         TokenHash.TryCompute(token, out var hash);

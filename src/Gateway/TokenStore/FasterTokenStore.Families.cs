@@ -10,8 +10,9 @@ internal sealed partial class FasterTokenStore
     /// invalidates every token of the lineage at once.
     /// </summary>
     /// <remarks>
-    /// The one place this rule lives: the validation hot path (<c>AccessValidator</c>) and introspection
-    /// (RFC 7662) both call it. One extra lookup when the token has a family; allocates nothing.
+    /// Called only through <c>Authorization.TokenStanding.IsActive</c>, which adds the client and owner checks and
+    /// is what the validation hot path, introspection and the grants use. One extra lookup when the token has a
+    /// family; allocates nothing.
     /// </remarks>
     /// <param name="token">A token record read from this store.</param>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>

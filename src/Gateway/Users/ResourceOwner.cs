@@ -9,6 +9,6 @@ internal sealed record ResourceOwner
     /// <summary>The password hash in <see cref="PasswordHasher"/> format; never the password.</summary>
     public required string PasswordHash { get; init; }
 
-    /// <summary>Creation time, Unix seconds.</summary>
+    /// <summary>Creation time, Unix seconds. Tokens owned by this username but issued before it belonged to an earlier, deleted user and are refused.</summary>
     public long CreatedAt { get; init; }
 }

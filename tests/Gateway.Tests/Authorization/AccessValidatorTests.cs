@@ -1,4 +1,7 @@
 using FastGateway.Authorization;
+using FastGateway.Clients;
+using FastGateway.Hosting;
+using FastGateway.Users;
 using FastGateway.Contracts;
 using FastGateway.Generated;
 using FastGateway.OAuth;
@@ -15,11 +18,14 @@ public sealed class AccessValidatorTests : IAsyncLifetime
     private readonly TempStoreFolder _folder = new();
     private FasterTokenStore _store = null!;
     private AccessValidator _validator = null!;
+    private DurableRegistry<OAuthClient> _clients = null!;
+    private DurableRegistry<ResourceOwner> _users = null!;
 
     public async Task InitializeAsync()
     {
         _store = await _folder.OpenAsync();
-        _validator = new AccessValidator(_store, ScopeCatalog.Load(_folder.Path), TimeProvider.System);
+        (_clients, _users) = _folder.Registries(["client-1", "client-2"], ["marty"]);
+        _validator = new AccessValidator(_store, new TokenStanding(_store, _clients, _users), ScopeCatalog.Load(_folder.Path), TimeProvider.System);
     }
 
     public async Task DisposeAsync()
@@ -28,12 +34,12 @@ public sealed class AccessValidatorTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    private async Task<string> IssueAsync(string scope, long expiresIn = 3600, TokenState state = TokenState.Active)
+    private async Task<string> IssueAsync(string scope, long expiresIn = 3600, TokenState state = TokenState.Active, string clientId = "client-1", string? owner = null)
     {
         var token = AccessTokens.Generate();
         Assert.True(ScopeCatalog.TryParse(scope, out var mask, out _));
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        await _store.AddAsync(TempStoreFolder.Key(token), TokenRecord.Create(TokenKind.AccessToken, "client-1", null, mask, GatewayDefinition.ScopeSchemaId, now - 10, now + expiresIn), default);
+        await _store.AddAsync(TempStoreFolder.Key(token), TokenRecord.Create(TokenKind.AccessToken, clientId, owner, mask, GatewayDefinition.ScopeSchemaId, now - 10, now + expiresIn), default);
         if (state == TokenState.Revoked)
         {
             Assert.True(await _store.RevokeAsync(TempStoreFolder.Key(token), default));
@@ -84,7 +90,8 @@ public sealed class AccessValidatorTests : IAsyncLifetime
     [Fact]
     public async Task Validate_WholePath_AllocatesNothing()
     {
-        StringValues bearer = "Bearer " + await IssueAsync("view book");
+        // Owned by a user, so the path looks up the client and the owner in their registries as well.
+        StringValues bearer = "Bearer " + await IssueAsync("view book", owner: "marty");
         const string Path = "/timetravels/bookings/42";
         Assert.Equal(AccessDecision.Allowed, _validator.Validate(HttpMethodKind.Get, Path, bearer, out _, out _, out _));
 
@@ -96,5 +103,37 @@ public sealed class AccessValidatorTests : IAsyncLifetime
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public async Task Validate_ClientDeletedSuspendedOrRecreated_IsRevoked()
+    {
+        var deleted = "Bearer " + await IssueAsync("view", clientId: "client-2");
+        var suspended = "Bearer " + await IssueAsync("view");
+        Assert.Equal(AccessDecision.Allowed, Validate("GET", "/timetravels/bookings", suspended));
+
+        Assert.True(_clients.Remove("client-2"));
+        Assert.True(_clients.TryGet("client-1", out var client));
+        _clients.Upsert(client with { Suspended = true });
+        Assert.Equal(AccessDecision.RevokedToken, Validate("GET", "/timetravels/bookings", deleted));
+        Assert.Equal(AccessDecision.RevokedToken, Validate("GET", "/timetravels/bookings", suspended));
+
+        // Resumed: works again. Re-registered under the same client_id: the old client's token stays dead.
+        _clients.Upsert(client);
+        _clients.Upsert(client with { ClientId = "client-2", ClientIdIssuedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
+        Assert.Equal(AccessDecision.Allowed, Validate("GET", "/timetravels/bookings", suspended));
+        Assert.Equal(AccessDecision.RevokedToken, Validate("GET", "/timetravels/bookings", deleted));
+    }
+
+    [Fact]
+    public async Task Validate_OwnerDeleted_IsRevoked()
+    {
+        var owned = "Bearer " + await IssueAsync("view", owner: "marty");
+        var unknownOwner = "Bearer " + await IssueAsync("view", owner: "biff");
+        Assert.Equal(AccessDecision.Allowed, Validate("GET", "/timetravels/bookings", owned));
+        Assert.Equal(AccessDecision.RevokedToken, Validate("GET", "/timetravels/bookings", unknownOwner));
+
+        Assert.True(_users.Remove("marty"));
+        Assert.Equal(AccessDecision.RevokedToken, Validate("GET", "/timetravels/bookings", owned));
     }
 }

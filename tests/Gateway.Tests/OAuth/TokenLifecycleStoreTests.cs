@@ -27,9 +27,10 @@ public sealed class TokenLifecycleStoreTests : IAsyncLifetime
         _store = await _folder.OpenAsync();
         var scopes = ScopeCatalog.Load(_folder.Path);
         // The authenticator is not used by the decision methods under test.
-        _introspection = new IntrospectionEndpoint(null!, _store, scopes, TimeProvider.System, NullLogger<IntrospectionEndpoint>.Instance);
+        var standing = _folder.Standing(_store, [Client, "client-2"], ["marty"]);
+        _introspection = new IntrospectionEndpoint(null!, _store, standing, scopes, TimeProvider.System, NullLogger<IntrospectionEndpoint>.Instance);
         _revocation = new RevocationEndpoint(null!, _store, NullLogger<RevocationEndpoint>.Instance);
-        _validator = new AccessValidator(_store, scopes, TimeProvider.System);
+        _validator = new AccessValidator(_store, standing, scopes, TimeProvider.System);
     }
 
     public async Task DisposeAsync()

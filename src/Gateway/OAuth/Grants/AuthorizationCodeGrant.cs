@@ -13,7 +13,7 @@ namespace FastGateway.OAuth.Grants;
 /// <code>
 /// registered for authorization_code? ──no──► unauthorized_client
 ///   read the code (no write yet)
-///     unknown / not a code / revoked / grant revoked ─────────────► invalid_grant
+///     unknown / not a code / revoked / grant revoked / owner deleted ─────────────► invalid_grant
 ///     already redeemed ──► revoke the family (every token from the first redemption) ──► invalid_grant
 ///     expired / other client / redirect_uri differs / PKCE fails ─► invalid_grant (code left usable)
 ///   ConsumeAsync (atomic): lost a race to another redemption ──► revoke the family ──► invalid_grant
@@ -24,7 +24,7 @@ namespace FastGateway.OAuth.Grants;
 /// rests on <see cref="FasterTokenStore.ConsumeAsync"/>: of two concurrent redemptions only one sees the
 /// code active.
 /// </remarks>
-internal sealed partial class AuthorizationCodeGrant(FasterTokenStore store, ScopeCatalog scopes, TokenIssuer issuer, TimeProvider time, ILogger<AuthorizationCodeGrant> logger)
+internal sealed partial class AuthorizationCodeGrant(FasterTokenStore store, Authorization.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, TimeProvider time, ILogger<AuthorizationCodeGrant> logger)
 {
     /// <summary>Handles the grant for an authenticated client.</summary>
     public async Task<GrantResult> HandleAsync(OAuthClient client, IFormCollection form, CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ internal sealed partial class AuthorizationCodeGrant(FasterTokenStore store, Sco
             return await RevokeReplayedAsync(record, hash).ConfigureAwait(false);
         }
 
-        if (record.State != TokenState.Active || !store.IsGrantFamilyActive(record))
+        if (record.State != TokenState.Active || !standing.IsActive(record))
         {
             return GrantResult.InvalidGrant("the authorization code was revoked");
         }

@@ -15,7 +15,7 @@ namespace FastGateway.OAuth.Grants;
 /// <code>
 /// registered for refresh_token? ──no──► unauthorized_client
 ///   read the refresh token (no write yet)
-///     unknown / not a refresh token / another client's / revoked / grant revoked / expired ──► invalid_grant
+///     unknown / not a refresh token / another client's / revoked / grant revoked / owner deleted / expired ──► invalid_grant
 ///     scope not within the refresh token's ──► invalid_scope
 ///     already rotated ── within OAuth:RefreshTokenReuseGrace s of its rotation ──► new pair (concurrent refresh)
 ///                     └─ later ──► revoke the family (every token of the grant) ──► invalid_grant
@@ -35,7 +35,7 @@ namespace FastGateway.OAuth.Grants;
 /// without logging the user out. After the window, a second use means the token leaked: the family is revoked.
 /// </para>
 /// </remarks>
-internal sealed partial class RefreshTokenGrant(FasterTokenStore store, ScopeCatalog scopes, TokenIssuer issuer, IOptions<OAuthOptions> options, TimeProvider time, ILogger<RefreshTokenGrant> logger)
+internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Authorization.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, IOptions<OAuthOptions> options, TimeProvider time, ILogger<RefreshTokenGrant> logger)
 {
     /// <summary>Handles the grant for an authenticated client (public clients: client_id alone).</summary>
     public async Task<GrantResult> HandleAsync(OAuthClient client, IFormCollection form, CancellationToken cancellationToken)
@@ -61,7 +61,7 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, ScopeCat
             return GrantResult.InvalidGrant("the refresh token was issued to another client");
         }
 
-        if (record.State == TokenState.Revoked || !store.IsGrantFamilyActive(record))
+        if (record.State == TokenState.Revoked || !standing.IsActive(record))
         {
             return GrantResult.InvalidGrant("the refresh token was revoked");
         }

@@ -1,0 +1,170 @@
+using FastGateway.Clients;
+using FastGateway.Errors;
+using FastGateway.Json;
+using FastGateway.OAuth;
+
+namespace FastGateway.Admin;
+
+internal sealed partial class ClientAdminEndpoints
+{
+    /// <summary><c>GET /admin/v1/clients?limit=&amp;cursor=</c>: a page of clients ordered by client_id, without secrets.</summary>
+    public async Task ListAsync(HttpContext context)
+    {
+        var (ok, limit, after) = await AdminPaging.ReadAsync(context);
+        if (!ok)
+        {
+            return;
+        }
+
+        var page = clients.Page(after, limit, out var nextAfter);
+        var items = new List<ClientInformationResponse>(page.Count);
+        foreach (var client in page)
+        {
+            items.Add(ClientInformationResponse.From(client, null));
+        }
+
+        await context.Response.WriteAsJsonAsync(new ClientListResponse(items, AdminPaging.Encode(nextAfter)), GatewayJsonContext.Default.ClientListResponse);
+    }
+
+    /// <summary>
+    /// <c>PATCH /admin/v1/clients/{client_id}</c>: changes the fields present (<see cref="ClientPatchRequest"/>), checked
+    /// with <see cref="Validate"/> on the merged metadata; 200 with the client, 400 with the reason, 404, or 409 when a
+    /// concurrent change won (retry).
+    /// </summary>
+    public async Task PatchAsync(HttpContext context)
+    {
+        var id = ClientIdOf(context);
+        var patch = await AdminJson.ReadAsync(context, GatewayJsonContext.Default.ClientPatchRequest, MaxBodyBytes);
+        if (patch is null)
+        {
+            return;
+        }
+
+        if (!clients.TryGet(id, out var current))
+        {
+            audit.Client("update", id, "not_found");
+            await ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"no client '{id}'");
+            return;
+        }
+
+        // The merged metadata is checked as a whole (cross-field rules); the scope only when it changes, so a client
+        // whose scope names one since removed from gateway.json can still be suspended or renamed.
+        var merged = new ClientMetadataRequest(
+            current.ClientId,
+            patch.ClientName ?? current.ClientName,
+            patch.Scope,
+            patch.GrantTypes ?? current.GrantTypes,
+            patch.RedirectUris ?? current.RedirectUris,
+            patch.TokenEndpointAuthMethod ?? current.TokenEndpointAuthMethod,
+            patch.AccessTokenLifetime ?? current.AccessTokenLifetime,
+            patch.RefreshLimit ?? current.RefreshLimit);
+        var action = SuspensionAction(current, patch) ?? "update";
+        if (Validate(merged) is { } invalid)
+        {
+            audit.Client(action, id, "invalid");
+            await ErrorResponse.WriteAsync(context, 400, invalid.Error, invalid.Description);
+            return;
+        }
+
+        // A public client made confidential gets a secret (shown once); a confidential one made public loses it.
+        string? newSecret = null;
+        var secretHash = current.SecretHash;
+        if (merged.TokenEndpointAuthMethod == TokenEndpointAuthMethods.None)
+        {
+            secretHash = "";
+        }
+        else if (!current.IsConfidential)
+        {
+            newSecret = ClientSecrets.Generate();
+            secretHash = ClientSecrets.Hash(newSecret);
+        }
+
+        var updated = ToClient(merged with { Scope = patch.Scope ?? current.Scope }, null, current.ClientIdIssuedAt) with
+        {
+            SecretHash = secretHash,
+            Suspended = patch.Suspended ?? current.Suspended,
+        };
+        if (!clients.TryReplace(current, updated))
+        {
+            audit.Client(action, id, "conflict");
+            await ErrorResponse.WriteAsync(context, 409, ErrorCodes.InvalidRequest, $"client '{id}' was changed or deleted meanwhile; read it again and retry");
+            return;
+        }
+
+        audit.Client(action, id, "ok");
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(updated, newSecret), GatewayJsonContext.Default.ClientInformationResponse);
+    }
+
+    /// <summary>
+    /// <c>DELETE /admin/v1/clients/{client_id}</c>: 204; every token of the client stops working at once (see
+    /// <see cref="Authorization.TokenStanding"/>) and <c>Bootstrap:Clients</c> will not recreate it; 404 when unknown.
+    /// </summary>
+    public async Task DeleteAsync(HttpContext context)
+    {
+        var id = ClientIdOf(context);
+        if (!clients.TryGet(id, out _))
+        {
+            audit.Client("delete", id, "not_found");
+            await ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"no client '{id}'");
+            return;
+        }
+
+        // Remembered first, so a crash in between cannot let Bootstrap:Clients bring it back.
+        deleted.Upsert(new DeletedClient(id, time.GetUtcNow().ToUnixTimeSeconds()));
+        if (!clients.Remove(id))
+        {
+            audit.Client("delete", id, "not_found");
+            await ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"no client '{id}'");
+            return;
+        }
+
+        audit.Client("delete", id, "ok");
+        context.Response.StatusCode = 204;
+    }
+
+    /// <summary>
+    /// <c>POST /admin/v1/clients/{client_id}/secret</c>: a new secret, returned once (200 with the client and
+    /// <c>client_secret</c>); the old one stops working at the token endpoint at once; issued tokens stay valid.
+    /// 400 for a public client (no secret), 404 when unknown.
+    /// </summary>
+    public async Task RotateSecretAsync(HttpContext context)
+    {
+        var id = ClientIdOf(context);
+        if (!clients.TryGet(id, out var current))
+        {
+            audit.Client("rotate_secret", id, "not_found");
+            await ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"no client '{id}'");
+            return;
+        }
+
+        if (!current.IsConfidential)
+        {
+            audit.Client("rotate_secret", id, "invalid");
+            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "a public client has no secret; PATCH token_endpoint_auth_method to client_secret_basic to give it one");
+            return;
+        }
+
+        var secret = ClientSecrets.Generate();
+        var updated = current with { SecretHash = ClientSecrets.Hash(secret) };
+        if (!clients.TryReplace(current, updated))
+        {
+            audit.Client("rotate_secret", id, "conflict");
+            await ErrorResponse.WriteAsync(context, 409, ErrorCodes.InvalidRequest, $"client '{id}' was changed or deleted meanwhile; retry");
+            return;
+        }
+
+        audit.Client("rotate_secret", id, "ok");
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(updated, secret), GatewayJsonContext.Default.ClientInformationResponse);
+    }
+
+    private static string ClientIdOf(HttpContext context) => context.Request.RouteValues["client_id"] as string ?? "";
+
+    private static string? SuspensionAction(OAuthClient current, ClientPatchRequest patch) => patch.Suspended switch
+    {
+        true when !current.Suspended => "suspend",
+        false when current.Suspended => "resume",
+        _ => null,
+    };
+}
