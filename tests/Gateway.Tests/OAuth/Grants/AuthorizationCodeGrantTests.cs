@@ -43,6 +43,8 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
             "--OAuth:RequireHttps=false",
             "--Logging:LogLevel:Default=Warning",
         ]);
+        // The codes below are issued to "marty", as /oauth2/authorize would after marty signed in: the user must exist.
+        _app.Services.GetRequiredService<DurableRegistry<FastGateway.Users.ResourceOwner>>().Upsert(new FastGateway.Users.ResourceOwner { Username = "marty", PasswordHash = "-" });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
@@ -63,7 +65,8 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
             "c" + Guid.NewGuid().ToString("n")[..12], "code client", "view book", ["authorization_code", "refresh_token"], [RedirectUri],
             confidential ? "client_secret_basic" : "none", null, refreshLimit);
         Assert.Null(ClientAdminEndpoints.Validate(metadata));
-        var client = ClientAdminEndpoints.ToClient(metadata, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        // Registered an hour ago, so back-dated test codes (Redeem_ExpiredCode_InvalidGrant) are not older than their client.
+        var client = ClientAdminEndpoints.ToClient(metadata, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 3600);
         Assert.True(_app.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryAdd(client));
         return new RegisteredClient(client.ClientId, secret);
     }
