@@ -5,6 +5,7 @@ using FastGateway.Clients;
 using FastGateway.Errors;
 using FastGateway.Json;
 using FastGateway.OAuth;
+using FastGateway.OpenApi;
 using FastGateway.Proxy;
 using FastGateway.Scopes;
 using FastGateway.TokenStore;
@@ -77,6 +78,7 @@ public static class GatewayApp
         services.AddSingleton<ProtectedApiMiddleware>();
         services.AddIntrospectionRevocationAndMetadata();
         AuthorizeEndpoint.AddServices(services, configuration, storage.Path);
+        services.AddGatewayOpenApi();
 
         var app = builder.Build();
         app.Services.GetRequiredService<StorageLock>();
@@ -102,19 +104,40 @@ public static class GatewayApp
 
         var admin = app.Services.GetRequiredService<AdminAuthorization>();
         var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();
-        app.MapPost("/admin/v1/clients", admin.Require(clients.CreateAsync));
-        app.MapGet("/admin/v1/clients/{client_id}", admin.Require(clients.GetAsync));
+        app.MapPost("/admin/v1/clients", admin.Require(clients.CreateAsync))
+            .DocumentAdmin("Register an application", "RFC 7591 client metadata plus `access_token_lifetime` (seconds, -1 = never expires) and `refresh_limit`; unknown fields are refused. "
+                + "Answers 201 with the client information and, for a confidential client, its `client_secret`, shown this once (stored only as a SHA-256 hash).")
+            .AcceptsJson<ClientMetadataRequest>()
+            .Returns<ClientInformationResponse>(201)
+            .Errors(409);
+        app.MapGet("/admin/v1/clients/{client_id}", admin.Require(clients.GetAsync))
+            .DocumentAdmin("Read an application", "The client information (RFC 7591 section 3.2.1) without the secret.")
+            .Returns<ClientInformationResponse>()
+            .Errors(404);
         var users = app.Services.GetRequiredService<UserAdminEndpoints>();
-        app.MapPost("/admin/v1/users", admin.Require(users.CreateAsync));
-        app.MapGet("/admin/v1/users/{username}", admin.Require(users.GetAsync));
+        app.MapPost("/admin/v1/users", admin.Require(users.CreateAsync))
+            .DocumentAdmin("Create a user", "A resource owner for the authorization code, implicit and password grants. The password is stored only as a PBKDF2-SHA256 hash and never echoed.")
+            .AcceptsJson<UserCreateRequest>()
+            .Returns<UserResponse>(201)
+            .Errors(409);
+        app.MapGet("/admin/v1/users/{username}", admin.Require(users.GetAsync))
+            .DocumentAdmin("Read a user", "The username and creation time (never the password).")
+            .Returns<UserResponse>()
+            .Errors(404);
 
-        app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse));
+        app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse))
+            .DocumentHealth("Liveness", "200 `{\"status\":\"live\"}` while the process runs.")
+            .Returns<HealthResponse>();
         app.MapGet("/readyz", context =>
         {
             var ready = tokenStore.IsReady;
             context.Response.StatusCode = ready ? 200 : 503;
             return context.Response.WriteAsJsonAsync(new HealthResponse(ready ? "ready" : "not_ready"), GatewayJsonContext.Default.HealthResponse);
-        });
+        })
+            .DocumentHealth("Readiness", "200 `{\"status\":\"ready\"}` once the token store is recovered, else 503 `{\"status\":\"not_ready\"}`.")
+            .Returns<HealthResponse>()
+            .Returns<HealthResponse>(503);
+        app.MapGatewayOpenApi();
         return app;
     }
 
