@@ -9,6 +9,7 @@ using FastGateway.Generated;
 using FastGateway.Hosting;
 using FastGateway.Json;
 using FastGateway.OAuth;
+using FastGateway.OpenApi;
 using FastGateway.TokenStore;
 using FastGateway.Users;
 using Microsoft.AspNetCore.Antiforgery;
@@ -103,11 +104,20 @@ internal sealed partial class AuthorizeEndpoint(
     public static void Map(WebApplication app)
     {
         var endpoint = app.Services.GetRequiredService<AuthorizeEndpoint>();
-        foreach (var path in (string[])["/oauth2/authorize", WebMethodsAlias])
-        {
-            app.MapGet(path, endpoint.GetAsync);
-            app.MapPost(path, endpoint.PostAsync);
-        }
+        // Only the entry point is documented: the sign-in and consent steps are HTML forms posted by the pages themselves.
+        app.MapGet(MetadataEndpoint.Paths.Authorize, endpoint.GetAsync)
+            .WithTags(OpenApiTags.OAuth)
+            .WithSummary("Authorization endpoint (RFC 6749 section 3.1)")
+            .WithDescription("Starts the authorization code grant with PKCE (section 4.1, RFC 7636; `response_type=code`) or the legacy implicit grant (section 4.2; `response_type=token`) "
+                + "with the query parameters response_type, client_id, redirect_uri, scope, state, code_challenge, code_challenge_method. Answers an HTML sign-in page, "
+                + "then a consent page; ends with a 303 to the redirect URI. An unknown client or unregistered redirect URI is a 400 HTML error page, never a redirect. "
+                + "Also reachable at /invoke/pub.apigateway.oauth2/authorize (webMethods).")
+            .ReturnsEmpty(200, "The HTML sign-in page (text/html).")
+            .ReturnsEmpty(303, "Redirect to the redirect URI with `code` and `state` in the query, `access_token` in the fragment (implicit), or `error` (section 4.1.2.1).")
+            .ReturnsEmpty(400, "HTML error page: unknown client_id or a redirect_uri that is not registered.");
+        app.MapPost(MetadataEndpoint.Paths.Authorize, endpoint.PostAsync).ExcludeFromDescription();
+        app.MapGet(WebMethodsAlias, endpoint.GetAsync).ExcludeFromDescription();
+        app.MapPost(WebMethodsAlias, endpoint.PostAsync).ExcludeFromDescription();
     }
 
     /// <summary>An authorization request in the query string (RFC 6749 section 4.1.1 / 4.2.1).</summary>

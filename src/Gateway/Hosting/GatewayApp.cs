@@ -5,8 +5,10 @@ using FastGateway.Clients;
 using FastGateway.Errors;
 using FastGateway.Json;
 using FastGateway.OAuth;
+using FastGateway.OpenApi;
 using FastGateway.Proxy;
 using FastGateway.Scopes;
+using FastGateway.Settings;
 using FastGateway.TokenStore;
 using FastGateway.Users;
 
@@ -82,6 +84,7 @@ public static class GatewayApp
         services.AddSingleton<ProtectedApiMiddleware>();
         services.AddIntrospectionRevocationAndMetadata();
         AuthorizeEndpoint.AddServices(services, configuration, storage.Path);
+        services.AddGatewayOpenApi();
 
         var app = builder.Build();
         app.Services.GetRequiredService<StorageLock>();
@@ -108,29 +111,78 @@ public static class GatewayApp
 
         var admin = app.Services.GetRequiredService<AdminAuthorization>();
         var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();
-        app.MapPost("/admin/v1/clients", admin.Require(clients.CreateAsync));
-        app.MapGet("/admin/v1/clients/{client_id}", admin.Require(clients.GetAsync));
+        app.MapPost("/admin/v1/clients", admin.Require(clients.CreateAsync))
+            .DocumentAdmin("Register an application", "RFC 7591 client metadata plus `access_token_lifetime` (seconds, -1 = never expires) and `refresh_limit`; unknown fields are refused. "
+                + "Answers 201 with the client information and, for a confidential client, its `client_secret`, shown this once (stored only as a SHA-256 hash).")
+            .AcceptsJson<ClientMetadataRequest>()
+            .Returns<ClientInformationResponse>(201)
+            .Errors(409);
+        app.MapGet("/admin/v1/clients/{client_id}", admin.Require(clients.GetAsync))
+            .DocumentAdmin("Read an application", "The client information (RFC 7591 section 3.2.1) without the secret.")
+            .Returns<ClientInformationResponse>()
+            .Errors(404);
         var users = app.Services.GetRequiredService<UserAdminEndpoints>();
-        app.MapPost("/admin/v1/users", admin.Require(users.CreateAsync));
-        app.MapGet("/admin/v1/users/{username}", admin.Require(users.GetAsync));
-        app.MapGet("/admin/v1/clients", admin.Require(clients.ListAsync));
-        app.MapPatch("/admin/v1/clients/{client_id}", admin.Require(clients.PatchAsync));
-        app.MapDelete("/admin/v1/clients/{client_id}", admin.Require(clients.DeleteAsync));
-        app.MapPost("/admin/v1/clients/{client_id}/secret", admin.Require(clients.RotateSecretAsync));
-        app.MapGet("/admin/v1/users", admin.Require(users.ListAsync));
-        app.MapPatch("/admin/v1/users/{username}", admin.Require(users.PatchAsync));
-        app.MapDelete("/admin/v1/users/{username}", admin.Require(users.DeleteAsync));
+        app.MapPost("/admin/v1/users", admin.Require(users.CreateAsync))
+            .DocumentAdmin("Create a user", "A resource owner for the authorization code, implicit and password grants. The password is stored only as a PBKDF2-SHA256 hash and never echoed.")
+            .AcceptsJson<UserCreateRequest>()
+            .Returns<UserResponse>(201)
+            .Errors(409);
+        app.MapGet("/admin/v1/users/{username}", admin.Require(users.GetAsync))
+            .DocumentAdmin("Read a user", "The username and creation time (never the password).")
+            .Returns<UserResponse>()
+            .Errors(404);
+        app.MapGet("/admin/v1/clients", admin.Require(clients.ListAsync))
+            .DocumentAdmin("List applications", "Paged, ordered by client_id: ?limit= (1-500, default 50) and ?cursor= (the previous page's next_cursor). Never shows secrets.")
+            .Returns<ClientListResponse>()
+            .Errors(400);
+        app.MapPatch("/admin/v1/clients/{client_id}", admin.Require(clients.PatchAsync))
+            .DocumentAdmin("Update an application", "Changes only the RFC 7591 fields sent (plus suspended: true suspends, false resumes), validated like a registration. Switching to a secret method returns the new secret once.")
+            .AcceptsJson<ClientPatchRequest>()
+            .Returns<ClientInformationResponse>()
+            .Errors(404, 409);
+        app.MapDelete("/admin/v1/clients/{client_id}", admin.Require(clients.DeleteAsync))
+            .DocumentAdmin("Delete an application", "Its tokens stop working at once, on the next request.")
+            .ReturnsEmpty(204, "Deleted.")
+            .Errors(404);
+        app.MapPost("/admin/v1/clients/{client_id}/secret", admin.Require(clients.RotateSecretAsync))
+            .DocumentAdmin("Rotate an application's secret", "Returns the new secret once; the old one stops working at the token endpoint at once. Issued tokens stay valid.")
+            .Returns<ClientInformationResponse>()
+            .Errors(400, 404, 409);
+        app.MapGet("/admin/v1/users", admin.Require(users.ListAsync))
+            .DocumentAdmin("List users", "Paged, ordered by username: ?limit= (1-500, default 50) and ?cursor=.")
+            .Returns<UserListResponse>()
+            .Errors(400);
+        app.MapPatch("/admin/v1/users/{username}", admin.Require(users.PatchAsync))
+            .DocumentAdmin("Change a user's password", "The password is stored only as a PBKDF2-SHA256 hash; issued tokens stay valid.")
+            .AcceptsJson<UserPatchRequest>()
+            .Returns<UserResponse>()
+            .Errors(404, 409);
+        app.MapDelete("/admin/v1/users/{username}", admin.Require(users.DeleteAsync))
+            .DocumentAdmin("Delete a user", "The user's tokens stop working at once, on the next request.")
+            .ReturnsEmpty(204, "Deleted.")
+            .Errors(404);
         var settings = app.Services.GetRequiredService<SettingsAdminEndpoints>();
-        app.MapGet("/admin/v1/settings", admin.Require(settings.GetAsync));
-        app.MapPatch("/admin/v1/settings", admin.Require(settings.PatchAsync));
+        app.MapGet("/admin/v1/settings", admin.Require(settings.GetAsync))
+            .DocumentAdmin("Read runtime settings", "Default access-token lifetime and authorization-code lifetime, in seconds.")
+            .Returns<GatewaySettings>();
+        app.MapPatch("/admin/v1/settings", admin.Require(settings.PatchAsync))
+            .DocumentAdmin("Change runtime settings", "Takes effect for the next token or code and is persisted (settings.json).")
+            .AcceptsJson<GatewaySettings>()
+            .Returns<GatewaySettings>();
 
-        app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse));
+        app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse))
+            .DocumentHealth("Liveness", "200 `{\"status\":\"live\"}` while the process runs.")
+            .Returns<HealthResponse>();
         app.MapGet("/readyz", context =>
         {
             var ready = tokenStore.IsReady;
             context.Response.StatusCode = ready ? 200 : 503;
             return context.Response.WriteAsJsonAsync(new HealthResponse(ready ? "ready" : "not_ready"), GatewayJsonContext.Default.HealthResponse);
-        });
+        })
+            .DocumentHealth("Readiness", "200 `{\"status\":\"ready\"}` once the token store is recovered, else 503 `{\"status\":\"not_ready\"}`.")
+            .Returns<HealthResponse>()
+            .Returns<HealthResponse>(503);
+        app.MapGatewayOpenApi();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using FastGateway.Hosting;
+using FastGateway.OpenApi;
 
 namespace FastGateway.OAuth;
 
@@ -29,11 +30,34 @@ internal static class AuthorizationServerEndpoints
         var https = app.Services.GetRequiredService<HttpsRequirement>();
         RequestDelegate introspection = app.Services.GetRequiredService<IntrospectionEndpoint>().HandleAsync;
         RequestDelegate revocation = app.Services.GetRequiredService<RevocationEndpoint>().HandleAsync;
-        app.MapPost("/oauth2/token", https.Wrap(tokenEndpoint));
-        app.MapPost(MetadataEndpoint.Paths.Introspect, https.Wrap(introspection));
-        app.MapPost(MetadataEndpoint.Paths.Revoke, https.Wrap(revocation));
-        app.MapGet(MetadataEndpoint.Path, https.Wrap(app.Services.GetRequiredService<MetadataEndpoint>().HandleAsync));
+        app.MapPost(MetadataEndpoint.Paths.Token, https.Wrap(tokenEndpoint)).DocumentToken("Token endpoint (RFC 6749 section 3.2)");
+        app.MapPost(MetadataEndpoint.Paths.Introspect, https.Wrap(introspection)).DocumentIntrospection("Introspection (RFC 7662)");
+        app.MapPost(MetadataEndpoint.Paths.Revoke, https.Wrap(revocation)).DocumentRevocation("Revocation (RFC 7009)");
+        app.MapGet(MetadataEndpoint.Path, https.Wrap(app.Services.GetRequiredService<MetadataEndpoint>().HandleAsync))
+            .DocumentOAuth("Authorization server metadata (RFC 8414)", "RFC 8414 section 3: every endpoint URL, the supported grants, response types, PKCE methods, client authentication methods and scopes. The issuer is `OAuth:Issuer`, else the request's scheme://host.")
+            .Returns<AuthorizationServerMetadata>();
         CompatibilityAliases.Map(app, tokenEndpoint, introspection, revocation, https);
         return app;
     }
+
+    /// <summary>Documents a token endpoint (the standard one or an alias).</summary>
+    internal static IEndpointConventionBuilder DocumentToken(this IEndpointConventionBuilder endpoint, string summary, string? note = null) => endpoint
+        .DocumentOAuth(summary, note + "RFC 6749 section 3.2: every grant (authorization_code with PKCE, password, client_credentials, refresh_token with rotation and reuse detection). "
+            + "Errors per section 5.2 with `Cache-Control: no-store`; `invalid_client` is 401, with `WWW-Authenticate: Basic` when Basic was used.", authenticatesClient: true)
+        .AcceptsForm(OAuthFormFields.Token)
+        .Returns<TokenResponse>();
+
+    /// <summary>Documents an introspection endpoint (the standard one or an alias).</summary>
+    internal static IEndpointConventionBuilder DocumentIntrospection(this IEndpointConventionBuilder endpoint, string summary, string? note = null) => endpoint
+        .DocumentOAuth(summary, note + "RFC 7662 section 2: any authenticated confidential client may introspect any token; public clients get 401 `invalid_client`. "
+            + "Unknown, expired, revoked and consumed tokens answer 200 `{\"active\":false}`.", authenticatesClient: true)
+        .AcceptsForm(OAuthFormFields.TokenParameter)
+        .Returns<IntrospectionResponse>();
+
+    /// <summary>Documents a revocation endpoint (the standard one or an alias).</summary>
+    internal static IEndpointConventionBuilder DocumentRevocation(this IEndpointConventionBuilder endpoint, string summary, string? note = null) => endpoint
+        .DocumentOAuth(summary, note + "RFC 7009 section 2: revokes the caller's own access or refresh token (a refresh token revokes its whole grant). "
+            + "Unknown tokens and other clients' tokens also answer 200, so nothing is revealed; the 200 is sent once the revocation is durable.", authenticatesClient: true)
+        .AcceptsForm(OAuthFormFields.TokenParameter)
+        .ReturnsEmpty(200, "Revoked, or nothing to revoke (RFC 7009 section 2.2); empty body.");
 }

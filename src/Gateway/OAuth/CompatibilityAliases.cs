@@ -45,11 +45,16 @@ internal static class CompatibilityAliases
     /// <param name="https">The <c>OAuth:RequireHttps</c> check, applied to each alias once.</param>
     public static void Map(WebApplication app, RequestDelegate token, RequestDelegate introspection, RequestDelegate revocation, HttpsRequirement https)
     {
-        app.MapPost(WebMethodsGetAccessToken, https.Wrap(token));
-        app.MapPost(WebMethodsRefreshAccessToken, https.Wrap(WithDefaultGrantType(token, static _ => GrantTypes.RefreshToken)));
-        app.MapPost(WebMethodsIntrospectToken, https.Wrap(introspection));
-        app.MapPost(WebMethodsRevokeToken, https.Wrap(revocation));
-        app.MapPost(ApigeeClientCredentialsAccessToken, https.Wrap(WithDefaultGrantType(token, static request => request.Query["grant_type"])));
+        app.MapPost(WebMethodsGetAccessToken, https.Wrap(token))
+            .DocumentToken("Token endpoint, webMethods alias", "Same as POST /oauth2/token (webMethods API Gateway's URL). ");
+        app.MapPost(WebMethodsRefreshAccessToken, https.Wrap(WithDefaultGrantType(token, static _ => GrantTypes.RefreshToken)))
+            .DocumentToken("Refresh, webMethods alias", "Same as POST /oauth2/token; `grant_type` defaults to refresh_token when the form has none (webMethods pub.oauth:refreshAccessToken). ");
+        app.MapPost(WebMethodsIntrospectToken, https.Wrap(introspection))
+            .DocumentIntrospection("Introspection, webMethods alias", "Same as POST /oauth2/introspect (webMethods pub.oauth:introspectToken). ");
+        app.MapPost(WebMethodsRevokeToken, https.Wrap(revocation))
+            .DocumentRevocation("Revocation, webMethods alias", "Same as POST /oauth2/revoke (webMethods pub.oauth:revokeToken). ");
+        app.MapPost(ApigeeClientCredentialsAccessToken, https.Wrap(WithDefaultGrantType(token, static request => request.Query["grant_type"])))
+            .DocumentToken("Token endpoint, Apigee Edge alias", "Same as POST /oauth2/token; `grant_type` may come from the query string (Apigee Edge's default client-credentials URL), a form value wins. An empty body without a content type counts as an empty form. ");
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FastGateway.Tests.Infrastructure;
 using static FastGateway.Tests.Infrastructure.OAuthCalls;
 
@@ -14,7 +13,6 @@ namespace FastGateway.Tests.EndToEnd;
 /// </summary>
 public sealed class InteropTests : IAsyncLifetime
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
     private readonly TempFolder _storage = new();
     private TimeTravelsUpstream _upstream = null!;
     private GatewayProcess _gateway = null!;
@@ -38,15 +36,10 @@ public sealed class InteropTests : IAsyncLifetime
     {
         using var http = _gateway.CreateClient();
         var client = await CreateClientAsync(http, "view book");
-        var folder = Path.Combine(RepositoryRoot(), "tests", "Interop");
+        var folder = Path.Combine(ExternalTool.RepositoryRoot(), "tests", "Interop");
+        await ExternalTool.EnsureNpmPackagesAsync(folder, "oauth4webapi");
 
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "oauth4webapi")))
-        {
-            var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, []);
-            Assert.True(install.ExitCode == 0, $"npm ci failed ({install.ExitCode}):\n{install.Output}");
-        }
-
-        var run = await RunAsync("node", ["--test"], folder, new Dictionary<string, string>
+        var run = await ExternalTool.RunAsync("node", ["--test"], folder, new Dictionary<string, string>
         {
             ["FASTGATEWAY_BASE_URL"] = _gateway.BaseAddress.GetLeftPart(UriPartial.Authority),
             ["FASTGATEWAY_CLIENT_ID"] = client.ClientId,
@@ -56,52 +49,5 @@ public sealed class InteropTests : IAsyncLifetime
         });
 
         Assert.True(run.ExitCode == 0, $"node --test failed ({run.ExitCode}):\n{run.Output}\n--- gateway log ---\n{_gateway.Output}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string workingDirectory, Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(StepTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{file} timed out after {StepTimeout}\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FastGateway.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("FastGateway.sln not found above " + AppContext.BaseDirectory);
     }
 }
