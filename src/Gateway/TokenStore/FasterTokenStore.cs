@@ -83,6 +83,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
                 LogDevice = _logDevice,
                 MemorySize = options.MemorySizeBytes,
                 PageSize = PageSizeFor(options.MemorySizeBytes),
+                SegmentSize = Math.Max((long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, options.SegmentSizeBytes)), PageSizeFor(options.MemorySizeBytes)),
                 CheckpointDir = checkpointFolder,
                 RemoveOutdatedCheckpoints = true,
                 // Our comparer: FASTER's default one is chosen by reflection.
@@ -259,6 +260,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
         _store.Dispose();
         _logDevice.Dispose();
         _writeGate.Dispose();
+        _maintenanceGate.Dispose();
     }
 
     private const long MinMemorySizeBytes = 64 * 1024;
