@@ -7,6 +7,7 @@ using FastGateway.Json;
 using FastGateway.OAuth;
 using FastGateway.Proxy;
 using FastGateway.Scopes;
+using FastGateway.TokenLifecycle;
 using FastGateway.TokenStore;
 using FastGateway.Users;
 
@@ -77,6 +78,9 @@ public static class GatewayApp
         services.AddSingleton<ProtectedApiMiddleware>();
         services.AddIntrospectionRevocationAndMetadata();
         AuthorizeEndpoint.AddServices(services, configuration, storage.Path);
+        services.AddSingleton<ExpiredTokenRemover>();
+        services.AddSingleton<TokenAdminEndpoints>();
+        services.AddHostedService<TokenSweepService>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<StorageLock>();
@@ -107,6 +111,13 @@ public static class GatewayApp
         var users = app.Services.GetRequiredService<UserAdminEndpoints>();
         app.MapPost("/admin/v1/users", admin.Require(users.CreateAsync));
         app.MapGet("/admin/v1/users/{username}", admin.Require(users.GetAsync));
+
+        var tokens = app.Services.GetRequiredService<TokenAdminEndpoints>();
+        app.MapGet("/admin/v1/tokens", admin.Require(tokens.ListAsync));
+        app.MapDelete("/admin/v1/tokens/{token_id}", admin.Require(tokens.DeleteAsync));
+        app.MapPost("/admin/v1/tokens/revoke", admin.Require(tokens.RevokeAsync));
+        app.MapPost("/admin/v1/tokens/remove-expired", admin.Require(tokens.RemoveExpiredAsync));
+        app.MapPost("/invoke/pub.oauth/removeExpiredAccessTokens", admin.Require(tokens.RemoveExpiredAsync));
 
         app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse));
         app.MapGet("/readyz", context =>

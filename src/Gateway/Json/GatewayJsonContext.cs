@@ -33,4 +33,8 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(IntrospectionResponse))]
 [JsonSerializable(typeof(AuthorizationServerMetadata))]
 [JsonSerializable(typeof(AuthorizationRequest))]
+[JsonSerializable(typeof(TokenListResponse))]
+[JsonSerializable(typeof(TokenRevokeRequest))]
+[JsonSerializable(typeof(TokenRevokeResponse))]
+[JsonSerializable(typeof(TokenRemoveResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;
