@@ -10,7 +10,9 @@ namespace FastGateway.TokenLifecycle;
 /// <param name="Scanned">Current record versions looked at.</param>
 /// <param name="BytesBefore">Store size on disk before, bytes (all files under the store folder).</param>
 /// <param name="BytesAfter">Store size on disk after removal, compaction and the checkpoint that truncates the log.</param>
-internal readonly record struct SweepResult(int Removed, int Scanned, long BytesBefore, long BytesAfter);
+/// <param name="BeginBefore">The log's begin address before compaction.</param>
+/// <param name="BeginAfter">The log's begin address after compaction: everything below it is gone.</param>
+internal readonly record struct SweepResult(int Removed, int Scanned, long BytesBefore, long BytesAfter, long BeginBefore, long BeginAfter);
 
 /// <summary>
 /// Removes what can never be valid again (the webMethods <c>removeExpiredAccessTokens</c> service), and sweeps:
@@ -64,7 +66,7 @@ internal sealed partial class ExpiredTokenRemover(FasterTokenStore store, IOptio
         var bytesBefore = store.DiskSizeBytes();
         var (removed, scanned) = await RemoveCoreAsync(cancellationToken).ConfigureAwait(false);
         var (beginBefore, beginAfter) = await store.CompactAsync(cancellationToken).ConfigureAwait(false);
-        var result = new SweepResult(removed, scanned, bytesBefore, store.DiskSizeBytes());
+        var result = new SweepResult(removed, scanned, bytesBefore, store.DiskSizeBytes(), beginBefore, beginAfter);
         Log.Swept(logger, removed, scanned, result.BytesBefore, result.BytesAfter, beginBefore, beginAfter, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }

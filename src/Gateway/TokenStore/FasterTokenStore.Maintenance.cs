@@ -1,3 +1,4 @@
+using System.Numerics;
 using FASTER.core;
 
 namespace FastGateway.TokenStore;
@@ -121,8 +122,9 @@ internal sealed partial class FasterTokenStore
     /// Compacts the log so disk use tracks live records: live records below the safe read-only address are copied to
     /// the tail and the begin address moves past them (<c>ClientSession.Compact</c> with
     /// <see cref="CompactionType.Lookup"/>: each record's liveness is checked through the hash index, no temporary
-    /// store), then a fold-over checkpoint makes the copies and the new begin address durable, after which FASTER
-    /// deletes the log segment files wholly below the begin address. Crash-safe: until that checkpoint commits, the
+    /// store), then a fold-over checkpoint makes the copies and the new begin address durable, and only then
+    /// are the segment files wholly below the begin address deleted (FASTER truncates after the checkpoint;
+    /// <c>IDevice.TruncateUntilSegmentAsync</c> asks again and we wait, bounded, for the files to go). Crash-safe: until that checkpoint commits, the
     /// previous checkpoint and every segment it needs are still on disk.
     /// </summary>
     /// <remarks>
@@ -130,11 +132,11 @@ internal sealed partial class FasterTokenStore
     ///  BeginAddress            SafeReadOnlyAddress        TailAddress
     ///  |  dead + live records  |  newest records         |
     ///  Compact(until = SafeReadOnly, Lookup): live ──copied──► tail; BeginAddress := until (in memory)
-    ///  TakeHybridLogCheckpointAsync(FoldOver): copies durable; checkpoint records the new BeginAddress;
-    ///  FASTER then truncates: segment files below BeginAddress are deleted
+    ///  TakeHybridLogCheckpointAsync(FoldOver): copies durable; checkpoint records the new BeginAddress
+    ///  FASTER (after the checkpoint) and IDevice.TruncateUntilSegmentAsync: segment files wholly below it are deleted
     /// </code>
-    /// Runs the synchronous compaction on a dedicated thread (it may wait for log flushes, and must not hold a
-    /// thread-pool thread while doing so). Reads and writes continue meanwhile; scans wait.
+    /// Runs the synchronous compaction on a dedicated thread
+    /// (it may wait for log flushes, and must not hold a thread-pool thread while doing so). Reads and writes continue meanwhile; scans wait.
     /// </remarks>
     /// <returns>The begin address before and after.</returns>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
@@ -164,12 +166,36 @@ internal sealed partial class FasterTokenStore
             // The copies carry no serial numbers: durability comes from this checkpoint, which also lets FASTER
             // delete the segments below the new begin address.
             await CommitCheckpointAsync().ConfigureAwait(false);
+            // That checkpoint records the new begin address, so nothing below it is needed for recovery any more, and
+            // the checkpoint has FASTER delete the segment files wholly below it. The device deletes them in the
+            // background; wait (bounded) until they are gone so the disk size measured next is the real one.
+            var firstKeptSegment = after >> BitOperations.Log2((ulong)_segmentSizeBytes);
+            _logDevice.TruncateUntilSegmentAsync((int)firstKeptSegment, _ => { }, null);
+            for (var i = 0; i < 500 && HasSegmentFileBelow(firstKeptSegment); i++)
+            {
+                await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+            }
+
             return (before, after);
         }
         finally
         {
             _maintenanceGate.Release();
         }
+    }
+
+    private bool HasSegmentFileBelow(long segment)
+    {
+        foreach (var file in Directory.EnumerateFiles(System.IO.Path.Combine(_options.Path, "hlog"), "tokens.log.*"))
+        {
+            var suffix = System.IO.Path.GetExtension(file).AsSpan(1);
+            if (long.TryParse(suffix, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index < segment)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Takes a fold-over checkpoint, retrying while the group-commit loop's checkpoint is running.</summary>
