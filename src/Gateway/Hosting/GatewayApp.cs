@@ -9,6 +9,7 @@ using FastGateway.OpenApi;
 using FastGateway.Proxy;
 using FastGateway.Scopes;
 using FastGateway.Settings;
+using FastGateway.TokenLifecycle;
 using FastGateway.TokenStore;
 using FastGateway.Users;
 
@@ -85,6 +86,9 @@ public static class GatewayApp
         services.AddIntrospectionRevocationAndMetadata();
         AuthorizeEndpoint.AddServices(services, configuration, storage.Path);
         services.AddGatewayOpenApi();
+        services.AddSingleton<ExpiredTokenRemover>();
+        services.AddSingleton<TokenAdminEndpoints>();
+        services.AddHostedService<TokenSweepService>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<StorageLock>();
@@ -169,6 +173,26 @@ public static class GatewayApp
             .DocumentAdmin("Change runtime settings", "Takes effect for the next token or code and is persisted (settings.json).")
             .AcceptsJson<GatewaySettings>()
             .Returns<GatewaySettings>();
+
+        var tokens = app.Services.GetRequiredService<TokenAdminEndpoints>();
+        app.MapGet("/admin/v1/tokens", admin.Require(tokens.ListAsync))
+            .DocumentAdmin("List tokens", "Metadata only, never a token: token_id, token_type, client_id, owner, scope, status, issued_at, expires_at. Filters ?client_id= ?owner= ?status=active|expired|revoked|consumed; paged by ?limit= (1-1000, default 100) and ?cursor=.")
+            .Returns<TokenListResponse>()
+            .Errors(400);
+        app.MapDelete("/admin/v1/tokens/{token_id}", admin.Require(tokens.DeleteAsync))
+            .DocumentAdmin("Revoke a token by id", "token_id is the base64url SHA-256 key from the listing. Revoking a refresh token revokes its grant. Effective on the next request.")
+            .ReturnsEmpty(204, "Revoked.")
+            .Errors(404);
+        app.MapPost("/admin/v1/tokens/revoke", admin.Require(tokens.RevokeAsync))
+            .DocumentAdmin("Revoke tokens in bulk", "Exactly one of token, client_id or owner (\"log out everywhere\"); returns how many usable tokens were revoked.")
+            .AcceptsJson<TokenRevokeRequest>()
+            .Returns<TokenRevokeResponse>();
+        app.MapPost("/admin/v1/tokens/remove-expired", admin.Require(tokens.RemoveExpiredAsync))
+            .DocumentAdmin("Remove expired tokens", "Deletes expired tokens and codes durably, then compacts the store; returns how many were removed (webMethods removeExpiredAccessTokens).")
+            .Returns<TokenRemoveResponse>();
+        app.MapPost("/invoke/pub.oauth/removeExpiredAccessTokens", admin.Require(tokens.RemoveExpiredAsync))
+            .DocumentAdmin("Remove expired tokens (webMethods URL)", "Same as POST /admin/v1/tokens/remove-expired, at the webMethods service path; needs the admin key.")
+            .Returns<TokenRemoveResponse>();
 
         app.MapGet("/healthz", context => context.Response.WriteAsJsonAsync(new HealthResponse("live"), GatewayJsonContext.Default.HealthResponse))
             .DocumentHealth("Liveness", "200 `{\"status\":\"live\"}` while the process runs.")

@@ -50,6 +50,11 @@ internal sealed record StorageOptions
 
     /// <summary>Memory for FASTER's in-memory log, in bytes; older records are read from disk. Default 64 MiB.</summary>
     public long MemorySizeBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// Seconds between automatic sweeps of the token store (expired-token removal, then log compaction). Default 3600; 0 = off.
+    /// </summary>
+    public int SweepInterval { get; set; } = 3600;
 }
 
 /// <summary>Configuration section <c>Admin</c>.</summary>

@@ -39,4 +39,8 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(UserPatchRequest))]
 [JsonSerializable(typeof(UserListResponse))]
 [JsonSerializable(typeof(FastGateway.Settings.GatewaySettings))]
+[JsonSerializable(typeof(TokenListResponse))]
+[JsonSerializable(typeof(TokenRevokeRequest))]
+[JsonSerializable(typeof(TokenRevokeResponse))]
+[JsonSerializable(typeof(TokenRemoveResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

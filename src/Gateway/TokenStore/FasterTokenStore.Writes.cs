@@ -58,6 +58,36 @@ internal sealed partial class FasterTokenStore
     }
 
     /// <summary>
+    /// Deletes records (expired-token removal) and completes once the deletes are durable. FASTER writes a
+    /// tombstone per key; log compaction (<see cref="CompactAsync"/>) later drops both.
+    /// </summary>
+    /// <param name="keys">Keys to delete; unknown keys get a harmless tombstone, so callers pass keys they just saw.</param>
+    /// <param name="cancellationToken">Stops waiting; the deletes may still become durable.</param>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public ValueTask DeleteManyAsync(IReadOnlyList<TokenHash> keys, CancellationToken cancellationToken) =>
+        ApplyInBatchesAsync(keys, BatchOperation.Delete, cancellationToken);
+
+    /// <summary>
+    /// Marks many records <see cref="TokenState.Revoked"/> (operator bulk revocation) and completes once that is
+    /// durable. Same effect per key as <see cref="RevokeAsync"/>, in batches that share one commit each.
+    /// </summary>
+    /// <param name="keys">Keys to revoke; unknown keys are skipped by FASTER (RMW never creates a record).</param>
+    /// <param name="cancellationToken">Stops waiting; the revocations may still become durable.</param>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public ValueTask RevokeManyAsync(IReadOnlyList<TokenHash> keys, CancellationToken cancellationToken) =>
+        ApplyInBatchesAsync(keys, BatchOperation.Revoke, cancellationToken);
+
+    private async ValueTask ApplyInBatchesAsync(IReadOnlyList<TokenHash> keys, BatchOperation operation, CancellationToken cancellationToken)
+    {
+        // Batches keep each stay inside the write gate short (microseconds per key) while one commit covers many keys.
+        const int BatchSize = 256;
+        for (var start = 0; start < keys.Count; start += BatchSize)
+        {
+            _ = await WriteDurablyAsync(new BatchWrite(keys, start, Math.Min(BatchSize, keys.Count - start), operation), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The one durable-write path: apply <paramref name="write"/> on an exclusively held write session with the
     /// session's next serial number, ask for a commit, and wait until the session's commit point covers it.
     /// </summary>
@@ -69,7 +99,6 @@ internal sealed partial class FasterTokenStore
         try
         {
             ThrowIfDisposed();
-            var serialNo = ++session.SerialNo;
             Status status;
             var output = default(TokenRecord);
             // One writer at a time inside FASTER's synchronous write call: when the in-memory log is full, an
@@ -80,7 +109,7 @@ internal sealed partial class FasterTokenStore
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                status = write.Apply(session.Session, serialNo, ref output);
+                status = write.Apply(session.Session, ref session.SerialNo, ref output);
             }
             finally
             {
@@ -107,7 +136,7 @@ internal sealed partial class FasterTokenStore
             }
 
             _commitRequests.Writer.TryWrite(true);
-            // Held exclusively, the session's latest serial number is ours: this waits for our write.
+            // Held exclusively, the session's latest serial number is ours: this waits for our write(s).
             await session.Session.WaitForCommitAsync(cancellationToken).ConfigureAwait(false);
             return (status, output);
         }
@@ -175,18 +204,19 @@ internal sealed partial class FasterTokenStore
     /// <summary>One write operation, as a struct so the generic write path is specialized per operation.</summary>
     private interface IStoreWrite
     {
-        Status Apply(TokenSession session, long serialNo, ref TokenRecord output);
+        /// <summary>Applies the operation(s), each with the next serial number (<c>++serialNo</c>) so the commit point covers every one.</summary>
+        Status Apply(TokenSession session, ref long serialNo, ref TokenRecord output);
 
         bool Wrote(Status status);
     }
 
     private readonly struct UpsertWrite(TokenHash key, TokenRecord value) : IStoreWrite
     {
-        public Status Apply(TokenSession session, long serialNo, ref TokenRecord output)
+        public Status Apply(TokenSession session, ref long serialNo, ref TokenRecord output)
         {
             var k = key;
             var v = value;
-            return session.Upsert(ref k, ref v, Empty.Default, serialNo);
+            return session.Upsert(ref k, ref v, Empty.Default, ++serialNo);
         }
 
         public bool Wrote(Status status) => true;
@@ -194,14 +224,52 @@ internal sealed partial class FasterTokenStore
 
     private readonly struct SetStateWrite(TokenHash key, TokenUpdate update) : IStoreWrite
     {
-        public Status Apply(TokenSession session, long serialNo, ref TokenRecord output)
+        public Status Apply(TokenSession session, ref long serialNo, ref TokenRecord output)
         {
             var k = key;
             var input = update;
-            return session.RMW(ref k, ref input, ref output, Empty.Default, serialNo);
+            return session.RMW(ref k, ref input, ref output, Empty.Default, ++serialNo);
         }
 
         // RMW never creates records: NotFound means nothing was written.
         public bool Wrote(Status status) => status.Found;
+    }
+
+    private enum BatchOperation : byte
+    {
+        Delete,
+        Revoke,
+    }
+
+    /// <summary>Several deletes or revocations on one session, each with its own serial number, committed together.</summary>
+    private readonly struct BatchWrite(IReadOnlyList<TokenHash> keys, int start, int count, BatchOperation operation) : IStoreWrite
+    {
+        public Status Apply(TokenSession session, ref long serialNo, ref TokenRecord output)
+        {
+            var status = default(Status);
+            var pending = default(Status);
+            var input = new TokenUpdate(TokenState.Revoked, 0);
+            for (var i = start; i < start + count; i++)
+            {
+                var k = keys[i];
+                status = operation == BatchOperation.Delete
+                    ? session.Delete(ref k, Empty.Default, ++serialNo)
+                    : session.RMW(ref k, ref input, ref output, Empty.Default, ++serialNo);
+                if (status.IsPending)
+                {
+                    pending = status;
+                }
+                if (status.IsFaulted)
+                {
+                    return status;
+                }
+            }
+
+            // Pending operations (disk-resident records for RMW) are completed by the caller before the commit wait.
+            return pending.IsPending ? pending : status;
+        }
+
+        // Always commit: some keys of the batch may have been written even when the last was not found.
+        public bool Wrote(Status status) => true;
     }
 }

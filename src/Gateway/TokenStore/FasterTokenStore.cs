@@ -60,6 +60,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
     private readonly Channel<bool> _commitRequests;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private Task _checkpointLoop = Task.CompletedTask;
+    private readonly long _segmentSizeBytes;
     private volatile bool _isReady;
     private int _disposed;
 
@@ -73,6 +74,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
         Directory.CreateDirectory(hlogFolder);
         Directory.CreateDirectory(checkpointFolder);
 
+        _segmentSizeBytes = Math.Max((long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, options.SegmentSizeBytes)), PageSizeFor(options.MemorySizeBytes));
         // recoverDevice: pick up the segment files a previous run left.
         _logDevice = Devices.CreateLogDevice(System.IO.Path.Combine(hlogFolder, "tokens.log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
         try
@@ -83,6 +85,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
                 LogDevice = _logDevice,
                 MemorySize = options.MemorySizeBytes,
                 PageSize = PageSizeFor(options.MemorySizeBytes),
+                SegmentSize = _segmentSizeBytes,
                 CheckpointDir = checkpointFolder,
                 RemoveOutdatedCheckpoints = true,
                 // Our comparer: FASTER's default one is chosen by reflection.
@@ -259,6 +262,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
         _store.Dispose();
         _logDevice.Dispose();
         _writeGate.Dispose();
+        _maintenanceGate.Dispose();
     }
 
     private const long MinMemorySizeBytes = 64 * 1024;

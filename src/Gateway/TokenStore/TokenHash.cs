@@ -14,7 +14,7 @@ namespace FastGateway.TokenStore;
 /// time a lookup takes says nothing about the token an attacker sent.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
-internal readonly struct TokenHash : IEquatable<TokenHash>
+internal readonly struct TokenHash : IEquatable<TokenHash>, IComparable<TokenHash>
 {
     /// <summary>Longest token text accepted for hashing, in chars; ours are 43.</summary>
     public const int MaxTokenLength = 256;
@@ -76,6 +76,55 @@ internal readonly struct TokenHash : IEquatable<TokenHash>
     /// Safe to log and to show operators; it cannot be turned back into the token.
     /// </summary>
     public string ToTokenId() => _a.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Length of <see cref="ToKeyId"/>: 32 bytes in unpadded base64url.</summary>
+    public const int KeyIdLength = 43;
+
+    /// <summary>
+    /// The operator-facing <c>token_id</c> of the admin API: the full 32-byte key in unpadded base64url (43 chars).
+    /// Not secret (SHA-256 cannot be inverted to the 256-bit token), and it maps back to the key for an O(1)
+    /// lookup (<see cref="TryParseKeyId"/>).
+    /// </summary>
+    public string ToKeyId()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        MemoryMarshal.Write(bytes, in this);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+    }
+
+    /// <summary>Parses a <see cref="ToKeyId"/> value back to the key.</summary>
+    /// <returns>false when <paramref name="keyId"/> is not 43 base64url chars.</returns>
+    public static bool TryParseKeyId(ReadOnlySpan<char> keyId, out TokenHash hash)
+    {
+        Span<byte> bytes = stackalloc byte[33];
+        if (keyId.Length != KeyIdLength
+            || System.Buffers.Text.Base64Url.DecodeFromChars(keyId, bytes, out var consumed, out var written) != OperationStatus.Done
+            || consumed != KeyIdLength || written != 32)
+        {
+            hash = default;
+            return false;
+        }
+
+        hash = new TokenHash(bytes[..32]);
+        return true;
+    }
+
+    /// <summary>A total order over keys (by their 64-bit words): the admin API's stable paging order.</summary>
+    public int CompareTo(TokenHash other)
+    {
+        var c = _a.CompareTo(other._a);
+        if (c == 0)
+        {
+            c = _b.CompareTo(other._b);
+        }
+
+        if (c == 0)
+        {
+            c = _c.CompareTo(other._c);
+        }
+
+        return c != 0 ? c : _d.CompareTo(other._d);
+    }
 
     /// <inheritdoc/>
     public bool Equals(TokenHash other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;

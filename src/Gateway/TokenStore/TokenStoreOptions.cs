@@ -37,4 +37,14 @@ internal sealed record TokenStoreOptions
     /// more concurrent writers queue for a session. Default 32.
     /// </summary>
     public int WriteSessions { get; init; } = 32;
+
+    /// <summary>Default log segment (file) size: 8 MiB.</summary>
+    public const long DefaultSegmentSizeBytes = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// Size of one hybrid-log segment file, in bytes (a power of two, at least the page size). Compaction frees disk
+    /// space by deleting whole segments below the log's begin address, so smaller segments let disk use follow live
+    /// tokens more closely. Changing it for an existing store makes the store unreadable.
+    /// </summary>
+    public long SegmentSizeBytes { get; init; } = DefaultSegmentSizeBytes;
 }
