@@ -1,3 +1,4 @@
+using FastGateway.Audit;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using FastGateway.Clients;
@@ -16,9 +17,9 @@ namespace FastGateway.Admin;
 /// </summary>
 /// <remarks>
 /// Deleting or suspending a client takes effect at once for its live tokens through
-/// <see cref="Authorization.TokenStanding"/>, without touching the token store. Every change is an audit event (<see cref="AdminAudit"/>).
+/// <see cref="Authorization.TokenStanding"/>, without touching the token store. Every change is an audit event (<see cref="AuditLog"/>).
 /// </remarks>
-internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> clients, DurableRegistry<DeletedClient> deleted, TimeProvider time, AdminAudit audit)
+internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> clients, DurableRegistry<DeletedClient> deleted, TimeProvider time, AuditLog audit)
 {
     /// <summary>Largest accepted JSON body, in bytes.</summary>
     public const long MaxBodyBytes = 64 * 1024;

@@ -1,3 +1,4 @@
+using FastGateway.Audit;
 using FastGateway.Errors;
 using FastGateway.Json;
 using FastGateway.Settings;
@@ -8,7 +9,7 @@ namespace FastGateway.Admin;
 /// <c>GET</c> and <c>PATCH /admin/v1/settings</c>: the default access-token lifetime and the authorization-code
 /// lifetime (seconds), changed at runtime and persisted (<see cref="RuntimeSettings"/>); the next token or code uses them.
 /// </summary>
-internal sealed class SettingsAdminEndpoints(RuntimeSettings settings, AdminAudit audit)
+internal sealed class SettingsAdminEndpoints(RuntimeSettings settings, AuditLog audit)
 {
     /// <summary>Largest accepted JSON body, in bytes.</summary>
     public const long MaxBodyBytes = 4 * 1024;

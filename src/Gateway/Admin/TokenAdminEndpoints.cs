@@ -1,3 +1,4 @@
+using FastGateway.Audit;
 using System.Globalization;
 using FastGateway.Errors;
 using FastGateway.Json;
@@ -57,7 +58,7 @@ internal sealed record TokenRemoveResponse(int Removed);
 /// revoked token gets 401. Refresh tokens take their grant family with them, so tokens refreshed from them die too.
 /// </para>
 /// </remarks>
-internal sealed partial class TokenAdminEndpoints(FasterTokenStore store, ScopeCatalog scopes, ExpiredTokenRemover remover, TimeProvider time, ILogger<TokenAdminEndpoints> logger)
+internal sealed class TokenAdminEndpoints(FasterTokenStore store, ScopeCatalog scopes, ExpiredTokenRemover remover, TimeProvider time, AuditLog audit)
 {
     /// <summary>Default page size.</summary>
     public const int DefaultLimit = 100;
@@ -167,7 +168,7 @@ internal sealed partial class TokenAdminEndpoints(FasterTokenStore store, ScopeC
             return;
         }
 
-        Log.RevokedOne(logger, key.ToTokenId());
+        audit.TokenRevoked("admin", null, null, key.ToTokenId(), "revoked by token_id");
         context.Response.StatusCode = 204;
     }
 
@@ -191,17 +192,17 @@ internal sealed partial class TokenAdminEndpoints(FasterTokenStore store, ScopeC
         if (request.Token is { Length: > 0 } token)
         {
             revoked = TokenHash.TryCompute(token, out var key) && await RevokeOneAsync(key) is { } wasUsable && wasUsable ? 1 : 0;
-            Log.RevokedByToken(logger, revoked);
+            audit.TokenRevoked("admin", null, null, null, $"{revoked} revoked by token value");
         }
         else if (request.ClientId is { Length: > 0 } clientId)
         {
             revoked = await RevokeAllAsync(clientId, owner: null, context.RequestAborted);
-            Log.RevokedByClient(logger, clientId, revoked);
+            audit.TokenRevoked("admin", clientId, null, null, $"{revoked} revoked: every token of the client");
         }
         else
         {
             revoked = await RevokeAllAsync(clientId: null, request.Owner, context.RequestAborted);
-            Log.RevokedByOwner(logger, request.Owner!, revoked);
+            audit.TokenRevoked("admin", null, request.Owner, null, $"{revoked} revoked: every token of the owner (log out everywhere)");
         }
 
         await context.Response.WriteAsJsonAsync(new TokenRevokeResponse(revoked), GatewayJsonContext.Default.TokenRevokeResponse);
@@ -287,20 +288,5 @@ internal sealed partial class TokenAdminEndpoints(FasterTokenStore store, ScopeC
 
         await store.RevokeManyAsync([.. keys], CancellationToken.None);
         return usable;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1420, Level = LogLevel.Information, Message = "Admin revoked token {TokenId}")]
-        public static partial void RevokedOne(ILogger logger, string tokenId);
-
-        [LoggerMessage(EventId = 1421, Level = LogLevel.Information, Message = "Admin revoked a token by value: {Revoked} revoked")]
-        public static partial void RevokedByToken(ILogger logger, int revoked);
-
-        [LoggerMessage(EventId = 1422, Level = LogLevel.Information, Message = "Admin revoked every token of client {ClientId}: {Revoked} revoked")]
-        public static partial void RevokedByClient(ILogger logger, string clientId, int revoked);
-
-        [LoggerMessage(EventId = 1423, Level = LogLevel.Information, Message = "Admin revoked every token of owner {Owner} (log out everywhere): {Revoked} revoked")]
-        public static partial void RevokedByOwner(ILogger logger, string owner, int revoked);
     }
 }

@@ -1,3 +1,4 @@
+using FastGateway.Audit;
 using System.Buffers;
 using FastGateway.Errors;
 using FastGateway.Hosting;
@@ -34,9 +35,9 @@ internal sealed record UserListResponse(
 /// <remarks>
 /// Deleting a user makes every token it owns stop working at once, through <see cref="Authorization.TokenStanding"/>.
 /// Changing a password leaves issued tokens valid (revoke them through the tokens API to log the user out everywhere).
-/// Every change is an audit event (<see cref="AdminAudit"/>), never with the password.
+/// Every change is an audit event (<see cref="AuditLog"/>), never with the password.
 /// </remarks>
-internal sealed class UserAdminEndpoints(DurableRegistry<ResourceOwner> users, TimeProvider time, AdminAudit audit)
+internal sealed class UserAdminEndpoints(DurableRegistry<ResourceOwner> users, TimeProvider time, AuditLog audit)
 {
     /// <summary>Largest accepted JSON body, in bytes.</summary>
     public const long MaxBodyBytes = 8 * 1024;

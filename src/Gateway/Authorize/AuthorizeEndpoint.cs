@@ -395,7 +395,7 @@ internal sealed partial class AuthorizeEndpoint(
             return;
         }
 
-        var token = await issuer.IssueAccessTokenAsync(client, request.Username, granted, context.RequestAborted);
+        var token = await issuer.IssueAccessTokenAsync(client, request.Username, granted, GrantTypes.Implicit, context.RequestAborted);
         List<KeyValuePair<string, string?>> fields = [new("access_token", token.AccessToken), new("token_type", token.TokenType)];
         if (token.ExpiresIn is { } expiresIn)
         {
@@ -553,22 +553,22 @@ internal sealed partial class AuthorizeEndpoint(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Authorization request from client {ClientId} refused: {Error}")]
+        [LoggerMessage(EventId = EventIds.AuthorizeRefused, Level = LogLevel.Information, Message = "Authorization request from client {ClientId} refused: {Error}")]
         public static partial void Refused(ILogger logger, string clientId, string error);
 
-        [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Authorization form rejected: antiforgery token missing or invalid")]
+        [LoggerMessage(EventId = EventIds.AntiforgeryRejected, Level = LogLevel.Warning, Message = "Authorization form rejected: antiforgery token missing or invalid")]
         public static partial void CsrfRejected(ILogger logger);
 
-        [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Sign-in failed on the authorization page for client {ClientId}")]
+        [LoggerMessage(EventId = EventIds.SignInFailed, Level = LogLevel.Information, Message = "Sign-in failed on the authorization page for client {ClientId}")]
         public static partial void SignInFailed(ILogger logger, string clientId);
 
-        [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Resource owner signed in on the authorization page for client {ClientId}")]
+        [LoggerMessage(EventId = EventIds.SignedIn, Level = LogLevel.Information, Message = "Resource owner signed in on the authorization page for client {ClientId}")]
         public static partial void SignedIn(ILogger logger, string clientId);
 
-        [LoggerMessage(EventId = 1404, Level = LogLevel.Information, Message = "Resource owner denied client {ClientId}")]
+        [LoggerMessage(EventId = EventIds.ConsentDenied, Level = LogLevel.Information, Message = "Resource owner denied client {ClientId}")]
         public static partial void Denied(ILogger logger, string clientId);
 
-        [LoggerMessage(EventId = 1405, Level = LogLevel.Information, Message = "Issued an authorization code to client {ClientId} for scope mask {Scopes:x}")]
+        [LoggerMessage(EventId = EventIds.CodeIssued, Level = LogLevel.Information, Message = "Issued an authorization code to client {ClientId} for scope mask {Scopes:x}")]
         public static partial void CodeIssued(ILogger logger, string clientId, ulong scopes);
     }
 }

@@ -1,3 +1,4 @@
+using FastGateway.Audit;
 using FastGateway.Admin;
 using FastGateway.Authorization;
 using FastGateway.Authorize;
@@ -65,7 +66,7 @@ public static class GatewayApp
         services.AddSingleton(ClientRegistry.LoadDeleted(storage.Path));
         services.AddSingleton(sp => FastGateway.Settings.RuntimeSettings.Load(storage.Path, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OAuthOptions>>().Value));
         services.AddSingleton<TokenStanding>();
-        services.AddSingleton<AdminAudit>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<SettingsAdminEndpoints>();
         services.AddSingleton(UpstreamTable.FromConfiguration(configuration));
         services.AddSingleton<ClientAuthenticator>();

@@ -1,3 +1,4 @@
+using FastGateway.Hosting;
 using FastGateway.Errors;
 using FastGateway.Json;
 using FastGateway.Scopes;
@@ -103,7 +104,7 @@ internal sealed partial class IntrospectionEndpoint(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1150, Level = LogLevel.Debug, Message = "Client {ClientId} introspected token {TokenId}: active={Active}")]
+        [LoggerMessage(EventId = EventIds.Introspected, Level = LogLevel.Debug, Message = "Client {ClientId} introspected token {TokenId}: active={Active}")]
         public static partial void Introspected(ILogger logger, string tokenId, string clientId, bool active);
     }
 }

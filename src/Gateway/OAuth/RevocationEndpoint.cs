@@ -1,3 +1,4 @@
+using FastGateway.Hosting;
 using FastGateway.TokenStore;
 
 namespace FastGateway.OAuth;
@@ -33,6 +34,7 @@ namespace FastGateway.OAuth;
 internal sealed partial class RevocationEndpoint(
     ClientAuthenticator authenticator,
     FasterTokenStore store,
+    Audit.AuditLog audit,
     ILogger<RevocationEndpoint> logger)
 {
     /// <summary>Handles one revocation request.</summary>
@@ -71,21 +73,18 @@ internal sealed partial class RevocationEndpoint(
         if (record.Kind == TokenKind.RefreshToken && record.HasFamily)
         {
             await GrantFamilies.RevokeAsync(store, record.FamilyId, cancellationToken).ConfigureAwait(false);
-            Log.Revoked(logger, tokenId, clientId, "grant family");
+            audit.TokenRevoked(clientId, clientId, record.Owner, tokenId, "refresh token and its grant");
             return RevocationOutcome.FamilyRevoked;
         }
 
         await store.RevokeAsync(hash, cancellationToken).ConfigureAwait(false);
-        Log.Revoked(logger, tokenId, clientId, record.Kind == TokenKind.AccessToken ? "access token" : "refresh token");
+        audit.TokenRevoked(clientId, clientId, record.Owner, tokenId, record.Kind == TokenKind.AccessToken ? "access token" : "refresh token");
         return RevocationOutcome.TokenRevoked;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1151, Level = LogLevel.Information, Message = "Client {ClientId} revoked token {TokenId} ({What})")]
-        public static partial void Revoked(ILogger logger, string tokenId, string clientId, string what);
-
-        [LoggerMessage(EventId = 1152, Level = LogLevel.Warning, Message = "Client {ClientId} tried to revoke token {TokenId} issued to another client; left untouched")]
+        [LoggerMessage(EventId = EventIds.RevokeNotOwner, Level = LogLevel.Warning, Message = "Client {ClientId} tried to revoke token {TokenId} issued to another client; left untouched")]
         public static partial void NotOwner(ILogger logger, string tokenId, string clientId);
     }
 }

@@ -1,3 +1,4 @@
+using FastGateway.Audit;
 using FastGateway.Clients;
 using FastGateway.Generated;
 using FastGateway.Hosting;
@@ -21,7 +22,7 @@ namespace FastGateway.OAuth;
 internal readonly record struct TokenGrant(string Owner, FamilyId Family, ulong AccessScopes, ulong RefreshScopes, int? RefreshUsesLeft);
 
 /// <summary>Mints access and refresh tokens and stores them durably.</summary>
-internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog scopes, IOptions<OAuthOptions> options, Settings.RuntimeSettings settings, TimeProvider time, ILogger<TokenIssuer> logger)
+internal sealed class TokenIssuer(FasterTokenStore store, ScopeCatalog scopes, IOptions<OAuthOptions> options, Settings.RuntimeSettings settings, TimeProvider time, AuditLog audit)
 {
     /// <summary>
     /// Issues an access token and returns only once it is durable in the token store, so an
@@ -30,17 +31,15 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
     /// <param name="client">The client the token is for.</param>
     /// <param name="owner">The resource owner's username, or null (client credentials).</param>
     /// <param name="granted">Granted scopes as a mask over the generated scope table.</param>
+    /// <param name="grantType">The grant (RFC 6749 grant_type, or implicit), for the audit log.</param>
     /// <param name="cancellationToken">Cancels waiting for durability (the token may still be stored).</param>
-    public async Task<TokenResponse> IssueAccessTokenAsync(OAuthClient client, string? owner, ulong granted, CancellationToken cancellationToken)
+    public async Task<TokenResponse> IssueAccessTokenAsync(OAuthClient client, string? owner, ulong granted, string grantType, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var (token, hash, record, lifetime) = NewAccessToken(client, owner, granted, FamilyId.None, now);
         await store.AddAsync(hash, record, cancellationToken).ConfigureAwait(false);
         var scope = scopes.Format(granted);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            Log.AccessTokenIssued(logger, hash.ToTokenId(), client.ClientId, scope, lifetime);
-        }
+        audit.TokenIssued(grantType, client.ClientId, owner, hash.ToTokenId());
 
         return new TokenResponse(token, "Bearer", lifetime < 0 ? null : lifetime, scope, now, client.ClientId);
     }
@@ -53,8 +52,9 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
     /// </summary>
     /// <param name="client">The client the tokens are for.</param>
     /// <param name="grant">Owner, family, scopes and the refresh token's remaining uses.</param>
+    /// <param name="grantType">The grant (RFC 6749 grant_type), for the audit log.</param>
     /// <param name="cancellationToken">Cancels waiting for durability (the tokens may still be stored).</param>
-    public async Task<TokenResponse> IssuePairAsync(OAuthClient client, TokenGrant grant, CancellationToken cancellationToken)
+    public async Task<TokenResponse> IssuePairAsync(OAuthClient client, TokenGrant grant, string grantType, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var (token, hash, record, lifetime) = NewAccessToken(client, grant.Owner, grant.AccessScopes, grant.Family, now);
@@ -62,7 +62,6 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
 
         string? refreshToken = null;
         var refreshWrite = ValueTask.CompletedTask;
-        var refreshId = "";
         if (grant.RefreshUsesLeft is { } usesLeft)
         {
             var refreshLifetime = options.Value.RefreshTokenLifetime;
@@ -73,7 +72,6 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
             refresh.FamilyId = grant.Family;
             refresh.RefreshUsesLeft = usesLeft;
             refreshWrite = store.AddAsync(refreshHash, refresh, cancellationToken);
-            refreshId = refreshHash.ToTokenId();
         }
 
         // Each ValueTask is awaited exactly once; the refresh write may fail after the access write succeeded,
@@ -82,10 +80,7 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
         await refreshWrite.ConfigureAwait(false);
 
         var scope = scopes.Format(grant.AccessScopes);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            Log.TokenPairIssued(logger, hash.ToTokenId(), refreshId, client.ClientId, scope, lifetime, grant.RefreshUsesLeft ?? 0);
-        }
+        audit.TokenIssued(grantType, client.ClientId, grant.Owner, hash.ToTokenId());
 
         return new TokenResponse(token, "Bearer", lifetime < 0 ? null : lifetime, scope, now, client.ClientId, refreshToken);
     }
@@ -106,14 +101,5 @@ internal sealed partial class TokenIssuer(FasterTokenStore store, ScopeCatalog s
         var record = TokenRecord.Create(TokenKind.AccessToken, client.ClientId, owner, granted, GatewayDefinition.ScopeSchemaId, now, expiresAt);
         record.FamilyId = family;
         return (token, hash, record, lifetime);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Issued access token {TokenId} to client {ClientId} with scope '{Scope}' for {Lifetime} s")]
-        public static partial void AccessTokenIssued(ILogger logger, string tokenId, string clientId, string scope, int lifetime);
-
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Issued access token {TokenId} (refresh token {RefreshTokenId}, {RefreshUsesLeft} refreshes left) to client {ClientId} with scope '{Scope}' for {Lifetime} s")]
-        public static partial void TokenPairIssued(ILogger logger, string tokenId, string refreshTokenId, string clientId, string scope, int lifetime, int refreshUsesLeft);
     }
 }

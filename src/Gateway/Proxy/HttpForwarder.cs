@@ -214,13 +214,13 @@ internal sealed partial class HttpForwarder : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Upstream of API {Api} did not answer within {Timeout} s")]
+        [LoggerMessage(EventId = EventIds.UpstreamTimeout, Level = LogLevel.Warning, Message = "Upstream of API {Api} did not answer within {Timeout} s")]
         public static partial void UpstreamTimeout(ILogger logger, string api, double timeout);
 
-        [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Upstream of API {Api} failed ({Error}): {Reason}")]
+        [LoggerMessage(EventId = EventIds.UpstreamFailed, Level = LogLevel.Warning, Message = "Upstream of API {Api} failed ({Error}): {Reason}")]
         public static partial void UpstreamFailed(ILogger logger, string api, HttpRequestError error, string reason);
 
-        [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Upstream of API {Api} response body failed: {Reason}")]
+        [LoggerMessage(EventId = EventIds.UpstreamBodyFailed, Level = LogLevel.Warning, Message = "Upstream of API {Api} response body failed: {Reason}")]
         public static partial void UpstreamBodyFailed(ILogger logger, string api, string reason);
     }
 }

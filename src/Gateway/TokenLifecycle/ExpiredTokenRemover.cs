@@ -1,3 +1,4 @@
+using FastGateway.Hosting;
 using System.Diagnostics;
 using FastGateway.TokenStore;
 
@@ -128,10 +129,10 @@ internal sealed partial class ExpiredTokenRemover(FasterTokenStore store, TimePr
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Removed {Removed} expired or used-up token records of {Scanned}")]
+        [LoggerMessage(EventId = EventIds.ExpiredRemoved, Level = LogLevel.Information, Message = "Removed {Removed} expired or used-up token records of {Scanned}")]
         public static partial void Removed(ILogger logger, int removed, int scanned);
 
-        [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Token store sweep: removed {Removed} of {Scanned} records; disk {BytesBefore} -> {BytesAfter} bytes; log begin address {BeginBefore} -> {BeginAfter}; {ElapsedMs:F1} ms")]
+        [LoggerMessage(EventId = EventIds.Swept, Level = LogLevel.Information, Message = "Token store sweep: removed {Removed} of {Scanned} records; disk {BytesBefore} -> {BytesAfter} bytes; log begin address {BeginBefore} -> {BeginAfter}; {ElapsedMs:F1} ms")]
         public static partial void Swept(ILogger logger, int removed, int scanned, long bytesBefore, long bytesAfter, long beginBefore, long beginAfter, double elapsedMs);
     }
 }

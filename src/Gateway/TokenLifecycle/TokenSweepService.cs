@@ -49,10 +49,10 @@ internal sealed partial class TokenSweepService(ExpiredTokenRemover remover, IOp
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1410, Level = LogLevel.Information, Message = "Token store sweep is off (Storage:SweepInterval = 0)")]
+        [LoggerMessage(EventId = EventIds.SweepOff, Level = LogLevel.Information, Message = "Token store sweep is off (Storage:SweepInterval = 0)")]
         public static partial void Off(ILogger logger);
 
-        [LoggerMessage(EventId = 1411, Level = LogLevel.Error, Message = "Token store sweep failed; trying again at the next interval")]
+        [LoggerMessage(EventId = EventIds.SweepFailed, Level = LogLevel.Error, Message = "Token store sweep failed; trying again at the next interval")]
         public static partial void Failed(ILogger logger, Exception exception);
     }
 }

@@ -74,7 +74,7 @@ public sealed class AdminLifecycleTests(GatewayFixture fixture)
         Assert.False(await IntrospectActiveAsync(introspector, token));
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(AdminRequest(HttpMethod.Get, $"/admin/v1/clients/{client.ClientId}"))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(AdminRequest(HttpMethod.Delete, $"/admin/v1/clients/{client.ClientId}"))).Status);
-        Assert.Contains($"Admin delete client {client.ClientId}: ok", fixture.Gateway.Output, StringComparison.Ordinal);
+        Assert.Contains($"audit admin client.delete client={client.ClientId} owner=- token=-: ok", fixture.Gateway.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,8 +113,8 @@ public sealed class AdminLifecycleTests(GatewayFixture fixture)
         Assert.False(body.GetProperty("suspended").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, await BookingsStatusAsync(token));
         Assert.Equal(HttpStatusCode.OK, await BookingsStatusAsync(await GetTokenAsync(Http, client)));
-        Assert.Contains($"Admin suspend client {client.ClientId}: ok", fixture.Gateway.Output, StringComparison.Ordinal);
-        Assert.Contains($"Admin resume client {client.ClientId}: ok", fixture.Gateway.Output, StringComparison.Ordinal);
+        Assert.Contains($"audit admin client.suspend client={client.ClientId} owner=- token=-: ok", fixture.Gateway.Output, StringComparison.Ordinal);
+        Assert.Contains($"audit admin client.resume client={client.ClientId} owner=- token=-: ok", fixture.Gateway.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class AdminSettingsTests : IAsyncLifetime
                 Assert.Contains(field, body.GetProperty("error_description").GetString(), StringComparison.Ordinal);
             }
 
-            Assert.Contains("Admin update settings (access_token_lifetime 900 s, authorization_code_lifetime 120 s): ok", gateway.Output, StringComparison.Ordinal);
+            Assert.Contains("audit admin settings.update client=- owner=- token=-: ok (access_token_lifetime 900 s, authorization_code_lifetime 120 s)", gateway.Output, StringComparison.Ordinal);
             await gateway.StopAsync();
         }
 

@@ -29,7 +29,7 @@ public sealed class TokenLifecycleStoreTests : IAsyncLifetime
         // The authenticator is not used by the decision methods under test.
         var standing = _folder.Standing(_store, [Client, "client-2"], ["marty"]);
         _introspection = new IntrospectionEndpoint(null!, _store, standing, scopes, TimeProvider.System, NullLogger<IntrospectionEndpoint>.Instance);
-        _revocation = new RevocationEndpoint(null!, _store, NullLogger<RevocationEndpoint>.Instance);
+        _revocation = new RevocationEndpoint(null!, _store, new Audit.AuditLog(NullLoggerFactory.Instance), NullLogger<RevocationEndpoint>.Instance);
         _validator = new AccessValidator(_store, standing, scopes, TimeProvider.System);
     }
 

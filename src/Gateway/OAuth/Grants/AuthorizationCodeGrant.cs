@@ -24,7 +24,7 @@ namespace FastGateway.OAuth.Grants;
 /// rests on <see cref="FasterTokenStore.ConsumeAsync"/>: of two concurrent redemptions only one sees the
 /// code active.
 /// </remarks>
-internal sealed partial class AuthorizationCodeGrant(FasterTokenStore store, Authorization.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, TimeProvider time, ILogger<AuthorizationCodeGrant> logger)
+internal sealed class AuthorizationCodeGrant(FasterTokenStore store, Authorization.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, TimeProvider time, Audit.AuditLog audit)
 {
     /// <summary>Handles the grant for an authenticated client.</summary>
     public async Task<GrantResult> HandleAsync(OAuthClient client, IFormCollection form, CancellationToken cancellationToken)
@@ -97,7 +97,7 @@ internal sealed partial class AuthorizationCodeGrant(FasterTokenStore store, Aut
 
         var granted = scopes.ToCurrent(before.Scopes, before.ScopeSchemaId);
         var grant = new TokenGrant(before.Owner ?? "", before.FamilyId, granted, granted, TokenIssuer.InitialRefreshUses(client));
-        return GrantResult.Success(await issuer.IssuePairAsync(client, grant, cancellationToken).ConfigureAwait(false));
+        return GrantResult.Success(await issuer.IssuePairAsync(client, grant, GrantTypes.AuthorizationCode, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>RFC 7636 section 4.6, plus defence in depth: a public client's code must have used PKCE.</summary>
@@ -131,13 +131,7 @@ internal sealed partial class AuthorizationCodeGrant(FasterTokenStore store, Aut
             await GrantFamilies.RevokeAsync(store, code.FamilyId, CancellationToken.None).ConfigureAwait(false);
         }
 
-        Log.CodeReplayed(logger, hash.ToTokenId(), code.ClientId);
+        audit.GrantRevoked(code.ClientId, code.Owner, hash.ToTokenId(), "authorization code replayed");
         return GrantResult.InvalidGrant("the authorization code was already used; the tokens issued from it are revoked");
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "Authorization code {CodeId} of client {ClientId} was presented again: grant revoked")]
-        public static partial void CodeReplayed(ILogger logger, string codeId, string clientId);
     }
 }

@@ -23,6 +23,6 @@ internal sealed class ClientCredentialsGrant(TokenIssuer issuer)
             return GrantResult.Fail(ErrorCodes.InvalidScope, problem);
         }
 
-        return GrantResult.Success(await issuer.IssueAccessTokenAsync(client, owner: null, granted, cancellationToken).ConfigureAwait(false));
+        return GrantResult.Success(await issuer.IssueAccessTokenAsync(client, owner: null, granted, GrantTypes.ClientCredentials, cancellationToken).ConfigureAwait(false));
     }
 }

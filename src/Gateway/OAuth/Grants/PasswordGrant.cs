@@ -49,12 +49,12 @@ internal sealed partial class PasswordGrant(FasterTokenStore store, DurableRegis
 
         var family = await GrantFamilies.StartAsync(store, client.ClientId, username, granted, time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
         var grant = new TokenGrant(username, family, granted, granted, TokenIssuer.InitialRefreshUses(client));
-        return GrantResult.Success(await issuer.IssuePairAsync(client, grant, cancellationToken).ConfigureAwait(false));
+        return GrantResult.Success(await issuer.IssuePairAsync(client, grant, GrantTypes.Password, cancellationToken).ConfigureAwait(false));
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1110, Level = LogLevel.Information, Message = "Password grant refused for client {ClientId}, user '{Username}': wrong username or password")]
+        [LoggerMessage(EventId = EventIds.PasswordGrantRefused, Level = LogLevel.Information, Message = "Password grant refused for client {ClientId}, user '{Username}': wrong username or password")]
         public static partial void PasswordGrantRefused(ILogger logger, string clientId, string username);
     }
 }

@@ -35,7 +35,7 @@ namespace FastGateway.OAuth.Grants;
 /// without logging the user out. After the window, a second use means the token leaked: the family is revoked.
 /// </para>
 /// </remarks>
-internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Authorization.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, IOptions<OAuthOptions> options, TimeProvider time, ILogger<RefreshTokenGrant> logger)
+internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Authorization.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, IOptions<OAuthOptions> options, TimeProvider time, Audit.AuditLog audit, ILogger<RefreshTokenGrant> logger)
 {
     /// <summary>Handles the grant for an authenticated client (public clients: client_id alone).</summary>
     public async Task<GrantResult> HandleAsync(OAuthClient client, IFormCollection form, CancellationToken cancellationToken)
@@ -128,22 +128,19 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Authoriz
     {
         // Not cancellable: a client hanging up must not stop the revocation.
         await GrantFamilies.RevokeAsync(store, consumed.FamilyId, CancellationToken.None).ConfigureAwait(false);
-        Log.RefreshTokenReused(logger, hash.ToTokenId(), client.ClientId, now - consumed.ConsumedAt);
+        audit.GrantRevoked(client.ClientId, consumed.Owner, hash.ToTokenId(), $"refresh token reused {now - consumed.ConsumedAt} s after its rotation");
         return GrantResult.InvalidGrant("the refresh token was already used; the grant is revoked, authorize again");
     }
 
     private async Task<GrantResult> RotateAsync(OAuthClient client, TokenRecord used, ulong lineageScopes, ulong granted, CancellationToken cancellationToken)
     {
         var grant = new TokenGrant(used.Owner ?? "", used.FamilyId, granted, lineageScopes, used.RefreshUsesLeft - 1);
-        return GrantResult.Success(await issuer.IssuePairAsync(client, grant, cancellationToken).ConfigureAwait(false));
+        return GrantResult.Success(await issuer.IssuePairAsync(client, grant, GrantTypes.RefreshToken, cancellationToken).ConfigureAwait(false));
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1130, Level = LogLevel.Information, Message = "Refresh token {TokenId} of client {ClientId} presented again {Seconds} s after its rotation, within the grace window: issuing another pair")]
+        [LoggerMessage(EventId = EventIds.ConcurrentRefresh, Level = LogLevel.Information, Message = "Refresh token {TokenId} of client {ClientId} presented again {Seconds} s after its rotation, within the grace window: issuing another pair")]
         public static partial void ConcurrentRefresh(ILogger logger, string tokenId, string clientId, long seconds);
-
-        [LoggerMessage(EventId = 1131, Level = LogLevel.Warning, Message = "Refresh token {TokenId} of client {ClientId} reused {Seconds} s after its rotation: grant revoked")]
-        public static partial void RefreshTokenReused(ILogger logger, string tokenId, string clientId, long seconds);
     }
 }

@@ -1,0 +1,61 @@
+namespace FastGateway.Hosting;
+
+/// <summary>
+/// Every log event id FastGateway uses, in one place so they stay unique and stable (operators alert on
+/// them). Ranges: 1000 token store, 1100 OAuth endpoints, 1200 proxy, 1300 authorization pages,
+/// 1400 audit, 1500 token lifecycle (sweep).
+/// </summary>
+internal static class EventIds
+{
+    /// <summary>Token store recovered from a checkpoint.</summary>
+    public const int StoreRecovered = 1000;
+    /// <summary>Token store started empty.</summary>
+    public const int StoreFresh = 1001;
+    /// <summary>A group-commit checkpoint completed.</summary>
+    public const int StoreCheckpointTaken = 1002;
+    /// <summary>A checkpoint failed (retried).</summary>
+    public const int StoreCheckpointFailed = 1003;
+    /// <summary>Shutdown while writers still held sessions.</summary>
+    public const int StoreWritersStillWaiting = 1004;
+
+    /// <summary>Password grant refused (wrong username or password).</summary>
+    public const int PasswordGrantRefused = 1110;
+    /// <summary>A rotated refresh token presented again within the grace window.</summary>
+    public const int ConcurrentRefresh = 1130;
+    /// <summary>A token introspected (RFC 7662).</summary>
+    public const int Introspected = 1150;
+    /// <summary>A client tried to revoke another client's token (left untouched, RFC 7009).</summary>
+    public const int RevokeNotOwner = 1152;
+
+    /// <summary>Upstream did not answer in time (504).</summary>
+    public const int UpstreamTimeout = 1200;
+    /// <summary>Upstream unreachable or broken (502).</summary>
+    public const int UpstreamFailed = 1201;
+    /// <summary>Upstream response body failed mid-stream.</summary>
+    public const int UpstreamBodyFailed = 1202;
+
+    /// <summary>Authorization request refused.</summary>
+    public const int AuthorizeRefused = 1300;
+    /// <summary>Authorization form without a valid antiforgery token.</summary>
+    public const int AntiforgeryRejected = 1301;
+    /// <summary>Sign-in failed on the authorization page.</summary>
+    public const int SignInFailed = 1302;
+    /// <summary>Resource owner signed in on the authorization page.</summary>
+    public const int SignedIn = 1303;
+    /// <summary>Resource owner denied the client.</summary>
+    public const int ConsentDenied = 1304;
+    /// <summary>Authorization code issued.</summary>
+    public const int CodeIssued = 1305;
+
+    /// <summary>Every audit event (see <c>AuditLog</c>): one id, the action is a field.</summary>
+    public const int Audit = 1400;
+
+    /// <summary>Expired or used-up token records removed.</summary>
+    public const int ExpiredRemoved = 1500;
+    /// <summary>A sweep (removal and compaction) finished.</summary>
+    public const int Swept = 1501;
+    /// <summary>The automatic sweep is off.</summary>
+    public const int SweepOff = 1510;
+    /// <summary>A sweep failed (retried at the next interval).</summary>
+    public const int SweepFailed = 1511;
+}
