@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Text.Json;
+using FastGateway.Cli.Api;
+using FastGateway.Cli.Output;
+
+namespace FastGateway.Cli.Commands;
+
+/// <summary>
+/// <c>clients create|list|get|delete|rotate-secret|suspend|resume</c>: applications through
+/// <c>/admin/v1/clients</c>. A client secret is printed only by create and rotate-secret, the one time the gateway
+/// returns it.
+/// </summary>
+internal static class ClientsCommand
+{
+    private const string SecretNotice = "The client secret is shown only this once: store it now (rotate-secret issues a new one).";
+
+    /// <summary>Builds the <c>clients</c> command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("clients", "Applications (OAuth clients): create, list, get, delete, rotate-secret, suspend, resume");
+        command.Subcommands.Add(CreateCommand());
+        command.Subcommands.Add(ListCommand());
+        command.Subcommands.Add(GetCommand());
+        command.Subcommands.Add(DeleteCommand());
+        command.Subcommands.Add(RotateSecretCommand());
+        command.Subcommands.Add(SuspendCommand("suspend", suspended: true, "Suspend a client: its tokens stop working at once and it gets no new ones"));
+        command.Subcommands.Add(SuspendCommand("resume", suspended: false, "Resume a suspended client: its unexpired tokens work again"));
+        return command;
+    }
+
+    private static Argument<string> ClientIdArgument() => new("client_id") { Description = "The client's client_id" };
+
+    private static Command CreateCommand()
+    {
+        var clientId = new Option<string>("--client-id") { Description = "The client_id to use (1-64 of A-Z a-z 0-9 . _ ~ -) [default: generated]" };
+        var name = new Option<string>("--name") { Description = "Display name (client_name)" };
+        var scope = new Option<string>("--scope") { Description = "Allowed scopes, space-separated [default: every scope]" };
+        var grantTypes = new Option<string[]>("--grant-type")
+        {
+            Description = "An allowed grant type (client_credentials, authorization_code, password, refresh_token); repeat for several [default: client_credentials]",
+            HelpName = "grant_type",
+        };
+        var redirectUris = new Option<string[]>("--redirect-uri") { Description = "A redirection URI (absolute, no fragment); repeat for several", HelpName = "uri" };
+        var isPublic = new Option<bool>("--public") { Description = "A public client (token_endpoint_auth_method none): no secret" };
+        var lifetime = new Option<int?>("--access-token-lifetime") { Description = "Access-token lifetime in seconds; -1 = never expires [default: the gateway's]", HelpName = "seconds" };
+        var refreshLimit = new Option<int?>("--refresh-limit") { Description = "Times a refresh token may be used; needs --grant-type refresh_token [default: 0, none issued]", HelpName = "count" };
+
+        var command = new Command("create", "Register a client; prints its secret once") { clientId, name, scope, grantTypes, redirectUris, isPublic, lifetime, refreshLimit };
+        command.SetAction(CommandRunner.Run(async context =>
+        {
+            var request = new ClientCreateRequest(
+                context.Get(clientId),
+                context.Get(name),
+                context.Get(scope),
+                NullIfEmpty(context.Get(grantTypes)),
+                NullIfEmpty(context.Get(redirectUris)),
+                context.Get(isPublic) ? "none" : null,
+                context.Get(lifetime),
+                context.Get(refreshLimit));
+            var created = await context.Api.SendAsync(HttpMethod.Post, "/admin/v1/clients", request, CliJsonContext.Default.ClientCreateRequest, context.CancellationToken);
+            WriteClient(context, created!.Value, withSecretNotice: true);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command ListCommand()
+    {
+        var limit = new Option<int?>("--limit") { Description = "Page size used while reading every page (1-500) [default: the gateway's, 50]", HelpName = "count" };
+        var command = new Command("list", "List every client (all pages), ordered by client_id; never secrets") { limit };
+        command.SetAction(CommandRunner.Run(async context =>
+        {
+            var items = await context.Api.GetAllPagesAsync("/admin/v1/clients", "clients", context.Get(limit), context.CancellationToken);
+            if (context.Json)
+            {
+                JsonOutput.WriteList("clients", items);
+                return ExitCodes.Success;
+            }
+
+            var table = new ConsoleTable("CLIENT_ID", "NAME", "TYPE", "GRANT_TYPES", "SCOPE", "SUSPENDED");
+            foreach (var item in items)
+            {
+                var client = item.Deserialize(CliJsonContext.Default.ClientInfo)!;
+                table.Add(client.ClientId, Text.OrDash(client.ClientName), Text.OrDash(client.ClientType), Text.List(client.GrantTypes), Text.OrDash(client.Scope), client.Suspended ? "yes" : "no");
+            }
+
+            table.Write(Console.Out, "no clients");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command GetCommand()
+    {
+        var id = ClientIdArgument();
+        var command = new Command("get", "Show one client (never its secret)") { id };
+        command.SetAction(CommandRunner.Run(async context =>
+        {
+            var client = await context.Api.SendAsync(HttpMethod.Get, ClientPath(context.Get(id)!), context.CancellationToken);
+            WriteClient(context, client!.Value, withSecretNotice: false);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command DeleteCommand()
+    {
+        var id = ClientIdArgument();
+        var command = new Command("delete", "Delete a client: every token it holds stops working at once") { id };
+        command.SetAction(CommandRunner.Run(async context =>
+        {
+            var clientId = context.Get(id)!;
+            await context.Api.SendAsync(HttpMethod.Delete, ClientPath(clientId), context.CancellationToken);
+            if (context.Json)
+            {
+                JsonOutput.Write(writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("client_id", clientId);
+                    writer.WriteBoolean("deleted", true);
+                    writer.WriteEndObject();
+                });
+            }
+            else
+            {
+                Console.Out.WriteLine($"deleted client {clientId}; its tokens no longer work");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command RotateSecretCommand()
+    {
+        var id = ClientIdArgument();
+        var command = new Command("rotate-secret", "Issue a new client secret (printed once); the old one stops working at once, issued tokens stay valid") { id };
+        command.SetAction(CommandRunner.Run(async context =>
+        {
+            var client = await context.Api.SendAsync(HttpMethod.Post, ClientPath(context.Get(id)!) + "/secret", context.CancellationToken);
+            WriteClient(context, client!.Value, withSecretNotice: true);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command SuspendCommand(string name, bool suspended, string description)
+    {
+        var id = ClientIdArgument();
+        var command = new Command(name, description) { id };
+        command.SetAction(CommandRunner.Run(async context =>
+        {
+            var client = await context.Api.SendAsync(HttpMethod.Patch, ClientPath(context.Get(id)!), new ClientSuspendRequest(suspended), CliJsonContext.Default.ClientSuspendRequest, context.CancellationToken);
+            WriteClient(context, client!.Value, withSecretNotice: false);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static string ClientPath(string clientId) => $"/admin/v1/clients/{Uri.EscapeDataString(clientId)}";
+
+    private static string[]? NullIfEmpty(string[]? values) => values is { Length: > 0 } ? values : null;
+
+    private static void WriteClient(CommandContext context, JsonElement json, bool withSecretNotice)
+    {
+        var client = json.Deserialize(CliJsonContext.Default.ClientInfo)!;
+        if (context.Json)
+        {
+            JsonOutput.Write(json);
+        }
+        else
+        {
+            var fields = new List<(string, string)>
+            {
+                ("client_id", client.ClientId),
+                ("client_name", Text.OrDash(client.ClientName)),
+                ("client_type", Text.OrDash(client.ClientType)),
+                ("scope", Text.OrDash(client.Scope)),
+                ("grant_types", Text.List(client.GrantTypes)),
+                ("redirect_uris", Text.List(client.RedirectUris)),
+                ("access_token_lifetime", client.AccessTokenLifetime is { } seconds ? Text.Number(seconds) : "(gateway default)"),
+                ("refresh_limit", Text.Number(client.RefreshLimit)),
+                ("suspended", client.Suspended ? "yes" : "no"),
+                ("issued_at", Text.Time(client.ClientIdIssuedAt)),
+            };
+            if (client.ClientSecret is { } secret)
+            {
+                fields.Add(("client_secret", secret));
+            }
+
+            Text.WriteFields(Console.Out, [.. fields]);
+        }
+
+        if (withSecretNotice && client.ClientSecret is not null)
+        {
+            // On stderr, so stdout stays the answer alone (plain fields or JSON) for scripts.
+            Console.Error.WriteLine(SecretNotice);
+        }
+    }
+}
