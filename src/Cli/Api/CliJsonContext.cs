@@ -1,19 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FastGateway.Contracts.Admin;
 
 namespace FastGateway.Cli.Api;
 
-/// <summary>Source-generated JSON for the admin API (snake_case, like the gateway), so the tool needs no reflection.</summary>
+/// <summary>
+/// Source-generated JSON for the admin API (snake_case, like the gateway), so the tool needs no reflection. The wire
+/// types are the gateway's own (FastGateway.Contracts.Admin); the policy is the tool's: unknown members are ignored
+/// (no UnmappedMemberHandling.Disallow, unlike the gateway) and null members are not written, so a PATCH carries only
+/// the members that were set.
+/// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ErrorBody))]
-[JsonSerializable(typeof(ClientCreateRequest))]
-[JsonSerializable(typeof(ClientSuspendRequest))]
-[JsonSerializable(typeof(ClientInfo))]
+[JsonSerializable(typeof(ClientMetadataRequest))]
+[JsonSerializable(typeof(ClientPatchRequest))]
+[JsonSerializable(typeof(ClientInformationResponse))]
 [JsonSerializable(typeof(UserCreateRequest))]
-[JsonSerializable(typeof(UserPasswordRequest))]
-[JsonSerializable(typeof(UserInfo))]
+[JsonSerializable(typeof(UserPatchRequest))]
+[JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(TokenInfo))]
 [JsonSerializable(typeof(TokenRevokeRequest))]
 [JsonSerializable(typeof(TokenRevokeResponse))]

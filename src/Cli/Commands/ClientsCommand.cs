@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using FastGateway.Cli.Api;
 using FastGateway.Cli.Output;
+using FastGateway.Contracts.Admin;
 
 namespace FastGateway.Cli.Commands;
 
@@ -48,7 +49,7 @@ internal static class ClientsCommand
         var command = new Command("create", "Register a client; prints its secret once") { clientId, name, scope, grantTypes, redirectUris, isPublic, lifetime, refreshLimit };
         command.SetAction(CommandRunner.Run(async context =>
         {
-            var request = new ClientCreateRequest(
+            var request = new ClientMetadataRequest(
                 context.Get(clientId),
                 context.Get(name),
                 context.Get(scope),
@@ -57,7 +58,7 @@ internal static class ClientsCommand
                 context.Get(isPublic) ? "none" : null,
                 context.Get(lifetime),
                 context.Get(refreshLimit));
-            var created = await context.Api.SendAsync(HttpMethod.Post, "/admin/v1/clients", request, CliJsonContext.Default.ClientCreateRequest, context.CancellationToken);
+            var created = await context.Api.SendAsync(HttpMethod.Post, "/admin/v1/clients", request, CliJsonContext.Default.ClientMetadataRequest, context.CancellationToken);
             WriteClient(context, created!.Value, withSecretNotice: true);
             return ExitCodes.Success;
         }));
@@ -80,7 +81,7 @@ internal static class ClientsCommand
             var table = new ConsoleTable("CLIENT_ID", "NAME", "TYPE", "GRANT_TYPES", "SCOPE", "SUSPENDED");
             foreach (var item in items)
             {
-                var client = item.Deserialize(CliJsonContext.Default.ClientInfo)!;
+                var client = item.Deserialize(CliJsonContext.Default.ClientInformationResponse)!;
                 table.Add(client.ClientId, Text.OrDash(client.ClientName), Text.OrDash(client.ClientType), Text.List(client.GrantTypes), Text.OrDash(client.Scope), client.Suspended ? "yes" : "no");
             }
 
@@ -150,7 +151,7 @@ internal static class ClientsCommand
         var command = new Command(name, description) { id };
         command.SetAction(CommandRunner.Run(async context =>
         {
-            var client = await context.Api.SendAsync(HttpMethod.Patch, ClientPath(context.Get(id)!), new ClientSuspendRequest(suspended), CliJsonContext.Default.ClientSuspendRequest, context.CancellationToken);
+            var client = await context.Api.SendAsync(HttpMethod.Patch, ClientPath(context.Get(id)!), new ClientPatchRequest(null, null, null, null, null, null, null, Suspended: suspended), CliJsonContext.Default.ClientPatchRequest, context.CancellationToken);
             WriteClient(context, client!.Value, withSecretNotice: false);
             return ExitCodes.Success;
         }));
@@ -163,7 +164,7 @@ internal static class ClientsCommand
 
     private static void WriteClient(CommandContext context, JsonElement json, bool withSecretNotice)
     {
-        var client = json.Deserialize(CliJsonContext.Default.ClientInfo)!;
+        var client = json.Deserialize(CliJsonContext.Default.ClientInformationResponse)!;
         if (context.Json)
         {
             JsonOutput.Write(json);

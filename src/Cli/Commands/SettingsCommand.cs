@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using FastGateway.Cli.Api;
 using FastGateway.Cli.Output;
+using FastGateway.Contracts.Admin;
 
 namespace FastGateway.Cli.Commands;
 

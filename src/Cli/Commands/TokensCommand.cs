@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FastGateway.Cli.Api;
 using FastGateway.Cli.Output;
+using FastGateway.Contracts.Admin;
 
 namespace FastGateway.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FastGateway.Cli.Api;
 using FastGateway.Cli.Output;
+using FastGateway.Contracts.Admin;
 
 namespace FastGateway.Cli.Commands;
 
@@ -70,7 +71,7 @@ internal static class UsersCommand
             var table = new ConsoleTable("USERNAME", "CREATED_AT");
             foreach (var item in items)
             {
-                var user = System.Text.Json.JsonSerializer.Deserialize(item, CliJsonContext.Default.UserInfo)!;
+                var user = System.Text.Json.JsonSerializer.Deserialize(item, CliJsonContext.Default.UserResponse)!;
                 table.Add(user.Username, Text.Time(user.CreatedAt));
             }
 
@@ -130,7 +131,7 @@ internal static class UsersCommand
         command.SetAction(CommandRunner.Run(async context =>
         {
             var password = await SecretInput.ReadAsync("password");
-            var user = await context.Api.SendAsync(HttpMethod.Patch, UserPath(context.Get(username)!), new UserPasswordRequest(password), CliJsonContext.Default.UserPasswordRequest, context.CancellationToken);
+            var user = await context.Api.SendAsync(HttpMethod.Patch, UserPath(context.Get(username)!), new UserPatchRequest(password), CliJsonContext.Default.UserPatchRequest, context.CancellationToken);
             WriteUser(context, user!.Value, "changed the password of user");
             return ExitCodes.Success;
         }));
@@ -147,7 +148,7 @@ internal static class UsersCommand
             return;
         }
 
-        var user = System.Text.Json.JsonSerializer.Deserialize(json, CliJsonContext.Default.UserInfo)!;
+        var user = System.Text.Json.JsonSerializer.Deserialize(json, CliJsonContext.Default.UserResponse)!;
         Console.Out.WriteLine($"{what} {user.Username} (created {Text.Time(user.CreatedAt)})");
     }
 }

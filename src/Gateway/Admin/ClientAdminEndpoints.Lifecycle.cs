@@ -1,3 +1,4 @@
+using FastGateway.Contracts.Admin;
 using FastGateway.Clients;
 using FastGateway.Errors;
 using FastGateway.Json;
@@ -20,7 +21,7 @@ internal sealed partial class ClientAdminEndpoints
         var items = new List<ClientInformationResponse>(page.Count);
         foreach (var client in page)
         {
-            items.Add(ClientInformationResponse.From(client, null));
+            items.Add(ClientInformation.From(client, null));
         }
 
         await context.Response.WriteAsJsonAsync(new ClientListResponse(items, AdminPaging.Encode(nextAfter)), GatewayJsonContext.Default.ClientListResponse);
@@ -93,7 +94,7 @@ internal sealed partial class ClientAdminEndpoints
 
         audit.Client(action, id, "ok");
         context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(updated, newSecret), GatewayJsonContext.Default.ClientInformationResponse);
+        await context.Response.WriteAsJsonAsync(ClientInformation.From(updated, newSecret), GatewayJsonContext.Default.ClientInformationResponse);
     }
 
     /// <summary>
@@ -156,7 +157,7 @@ internal sealed partial class ClientAdminEndpoints
 
         audit.Client("rotate_secret", id, "ok");
         context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(updated, secret), GatewayJsonContext.Default.ClientInformationResponse);
+        await context.Response.WriteAsJsonAsync(ClientInformation.From(updated, secret), GatewayJsonContext.Default.ClientInformationResponse);
     }
 
     private static string ClientIdOf(HttpContext context) => context.Request.RouteValues["client_id"] as string ?? "";

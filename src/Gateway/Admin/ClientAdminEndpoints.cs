@@ -1,3 +1,4 @@
+using FastGateway.Contracts.Admin;
 using FastGateway.Audit;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -58,7 +59,7 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
         context.Response.StatusCode = 201;
         context.Response.Headers.Location = $"/admin/v1/clients/{Uri.EscapeDataString(client.ClientId)}";
         context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(client, secret), GatewayJsonContext.Default.ClientInformationResponse);
+        await context.Response.WriteAsJsonAsync(ClientInformation.From(client, secret), GatewayJsonContext.Default.ClientInformationResponse);
     }
 
     /// <summary>Returns a client without its secret; 404 when unknown.</summary>
@@ -71,7 +72,7 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
             return;
         }
 
-        await context.Response.WriteAsJsonAsync(ClientInformationResponse.From(client, null), GatewayJsonContext.Default.ClientInformationResponse);
+        await context.Response.WriteAsJsonAsync(ClientInformation.From(client, null), GatewayJsonContext.Default.ClientInformationResponse);
     }
 
     /// <summary>Builds the stored client from validated metadata, applying RFC 7591 defaults.</summary>

@@ -1,3 +1,4 @@
+using FastGateway.Contracts.Admin;
 using FastGateway.Audit;
 using FastGateway.Admin;
 using FastGateway.Authorization;
@@ -9,7 +10,6 @@ using FastGateway.OAuth;
 using FastGateway.OpenApi;
 using FastGateway.Proxy;
 using FastGateway.Scopes;
-using FastGateway.Settings;
 using FastGateway.TokenLifecycle;
 using FastGateway.TokenStore;
 using FastGateway.Users;

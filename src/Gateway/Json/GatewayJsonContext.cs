@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using FastGateway.Admin;
+using FastGateway.Contracts.Admin;
 using FastGateway.Authorize;
 using FastGateway.Clients;
 using FastGateway.Errors;
@@ -38,7 +38,7 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(List<DeletedClient>))]
 [JsonSerializable(typeof(UserPatchRequest))]
 [JsonSerializable(typeof(UserListResponse))]
-[JsonSerializable(typeof(FastGateway.Settings.GatewaySettings))]
+[JsonSerializable(typeof(GatewaySettings))]
 [JsonSerializable(typeof(TokenListResponse))]
 [JsonSerializable(typeof(TokenRevokeRequest))]
 [JsonSerializable(typeof(TokenRevokeResponse))]

@@ -1,3 +1,4 @@
+using FastGateway.Contracts.Admin;
 using FastGateway.Hosting;
 using FastGateway.Json;
 

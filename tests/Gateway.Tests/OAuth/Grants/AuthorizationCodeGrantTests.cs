@@ -1,3 +1,4 @@
+using FastGateway.Contracts.Admin;
 using System.Net;
 using FastGateway.Admin;
 using FastGateway.Authorization;

@@ -1,4 +1,6 @@
-namespace FastGateway.Admin;
+using System.Text.Json.Serialization;
+
+namespace FastGateway.Contracts.Admin;
 
 /// <summary>
 /// Body of <c>POST /admin/v1/clients</c>: RFC 7591 section 2 client metadata plus FastGateway's
@@ -12,7 +14,7 @@ namespace FastGateway.Admin;
 /// <param name="TokenEndpointAuthMethod">client_secret_basic (default), client_secret_post or none (public client).</param>
 /// <param name="AccessTokenLifetime">Seconds; -1 = never expires; absent = server default.</param>
 /// <param name="RefreshLimit">Times a refresh token may be used; 0 (default) = none issued.</param>
-internal sealed record ClientMetadataRequest(
+public sealed record ClientMetadataRequest(
     string? ClientId,
     string? ClientName,
     string? Scope,
@@ -28,7 +30,20 @@ internal sealed record ClientMetadataRequest(
 /// derived from <c>token_endpoint_auth_method</c> (RFC 6749 section 2.1: "public" for none, else "confidential").
 /// <c>suspended</c>: the client's tokens are refused and it gets no new ones (set with PATCH).
 /// </summary>
-internal sealed record ClientInformationResponse(
+/// <param name="ClientId">The client identifier.</param>
+/// <param name="ClientSecret">The client secret; only in the response that created it.</param>
+/// <param name="ClientIdIssuedAt">When the client_id was issued, Unix seconds.</param>
+/// <param name="ClientSecretExpiresAt">0 (the secret does not expire) alongside a new <c>client_secret</c>; else absent.</param>
+/// <param name="ClientName">Display name.</param>
+/// <param name="Scope">Allowed scopes, space-separated.</param>
+/// <param name="GrantTypes">Allowed grant types.</param>
+/// <param name="RedirectUris">Redirection URIs.</param>
+/// <param name="TokenEndpointAuthMethod">client_secret_basic, client_secret_post or none (public client).</param>
+/// <param name="AccessTokenLifetime">Seconds; -1 = never expires; absent = server default.</param>
+/// <param name="RefreshLimit">Times a refresh token may be used; 0 = none issued.</param>
+/// <param name="ClientType">"confidential" or "public" (read-only, from token_endpoint_auth_method).</param>
+/// <param name="Suspended">true when the client is suspended.</param>
+public sealed record ClientInformationResponse(
     string ClientId,
     string? ClientSecret,
     long ClientIdIssuedAt,
@@ -41,24 +56,7 @@ internal sealed record ClientInformationResponse(
     int? AccessTokenLifetime,
     int RefreshLimit,
     string ClientType,
-    bool Suspended)
-{
-    /// <summary>Builds the view of a stored client; pass the secret only when it was just created.</summary>
-    public static ClientInformationResponse From(Clients.OAuthClient client, string? newSecret) => new(
-        client.ClientId,
-        newSecret,
-        client.ClientIdIssuedAt,
-        newSecret is null ? null : 0, // RFC 7591: 0 = the secret does not expire.
-        client.ClientName,
-        client.Scope,
-        client.GrantTypes,
-        client.RedirectUris,
-        client.TokenEndpointAuthMethod,
-        client.AccessTokenLifetime,
-        client.RefreshLimit,
-        client.IsConfidential ? "confidential" : "public",
-        client.Suspended);
-}
+    bool Suspended);
 
 /// <summary>
 /// Body of <c>PATCH /admin/v1/clients/{client_id}</c>: the RFC 7591 fields to change (absent = unchanged), checked
@@ -76,7 +74,7 @@ internal sealed record ClientInformationResponse(
 /// <param name="AccessTokenLifetime">Seconds; -1 = never expires.</param>
 /// <param name="RefreshLimit">Times a refresh token may be used; 0 = none issued.</param>
 /// <param name="Suspended">true suspends the client (its tokens stop working at once, no new ones); false resumes it.</param>
-internal sealed record ClientPatchRequest(
+public sealed record ClientPatchRequest(
     string? ClientName,
     string? Scope,
     IReadOnlyList<string>? GrantTypes,
@@ -89,6 +87,6 @@ internal sealed record ClientPatchRequest(
 /// <summary>A page of <c>GET /admin/v1/clients</c>, ordered by client_id; never secrets.</summary>
 /// <param name="Clients">The clients of this page.</param>
 /// <param name="NextCursor">Pass as <c>?cursor=</c> for the next page; null on the last page.</param>
-internal sealed record ClientListResponse(
+public sealed record ClientListResponse(
     IReadOnlyList<ClientInformationResponse> Clients,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
