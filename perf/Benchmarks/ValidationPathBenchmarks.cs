@@ -75,7 +75,7 @@ public class ValidationPathBenchmarks
     [Benchmark]
     public long LookupToken() => _gateway.Store.TryGet(_key, out var record) ? record.ExpiresAt : 0;
 
-    /// <summary>Client registry lookup by UTF-8 client_id and grant-family check (<see cref="TokenStanding.IsActive"/>).</summary>
+    /// <summary>Client registry lookup by UTF-8 client_id and grant-family check (<see cref="TokenStanding.IsActive(in TokenStore.TokenRecord)"/>).</summary>
     [Benchmark]
     public bool CheckStanding() => _gateway.Standing.IsActive(_record);
 

@@ -47,11 +47,11 @@ internal sealed class AccessValidator(FasterTokenStore store, TokenStanding stan
     /// <param name="path">The request path (no query), as Kestrel normalized it.</param>
     /// <param name="authorization">The Authorization header values.</param>
     /// <param name="route">The route match (valid from <see cref="AccessDecision.NoResource"/> on).</param>
-    /// <param name="token">The stored token (valid from <see cref="AccessDecision.ExpiredToken"/> on).</param>
+    /// <param name="identity">The token's client_id and owner (valid from <see cref="AccessDecision.ExpiredToken"/> on).</param>
     /// <param name="granted">The token's scopes in current table bits (valid for InsufficientScope and Allowed).</param>
-    public AccessDecision Validate(HttpMethodKind method, ReadOnlySpan<char> path, StringValues authorization, out RouteMatch route, out TokenRecord token, out ulong granted)
+    public AccessDecision Validate(HttpMethodKind method, ReadOnlySpan<char> path, StringValues authorization, out RouteMatch route, out TokenIdentity identity, out ulong granted)
     {
-        token = default;
+        identity = default;
         granted = 0;
         route = GatewayDefinition.Match(method, path);
         if (route.Status != RouteMatchStatus.Matched)
@@ -77,14 +77,14 @@ internal sealed class AccessValidator(FasterTokenStore store, TokenStanding stan
                 return AccessDecision.InvalidToken;
         }
 
-        if (!TokenHash.TryCompute(value, out var hash) || !store.TryGet(hash, out token) || token.Kind != TokenKind.AccessToken)
+        if (!TokenHash.TryCompute(value, out var hash) || !store.TryGet(hash, out var token) || token.Kind != TokenKind.AccessToken)
         {
             return AccessDecision.InvalidToken;
         }
 
         // A token from a revoked grant lineage (code replay, refresh-token reuse), or whose client was deleted or
         // suspended or whose owner was deleted, is revoked too: registry lookups and one extra FASTER read, no allocation.
-        if (token.State != TokenState.Active || !standing.IsActive(token))
+        if (token.State != TokenState.Active || !standing.IsActive(token, out identity))
         {
             return AccessDecision.RevokedToken;
         }

@@ -82,7 +82,6 @@ public static class GatewayApp
         services.AddSingleton<UserAdminEndpoints>();
         services.AddSingleton<AccessValidator>();
         services.AddSingleton<HttpForwarder>();
-        services.AddSingleton<IdentityStrings>();
         services.AddSingleton<ProtectedApiMiddleware>();
         services.AddIntrospectionRevocationAndMetadata();
         AuthorizeEndpoint.AddServices(services, configuration, storage.Path);

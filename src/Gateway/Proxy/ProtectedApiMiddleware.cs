@@ -11,7 +11,7 @@ namespace FastGateway.Proxy;
 /// API's base path never touch it. Decides with <see cref="AccessValidator"/>, answers errors per
 /// RFC 6750 section 3, and forwards allowed requests with <see cref="HttpForwarder"/>.
 /// </summary>
-internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, IdentityStrings identities)
+internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes)
 {
     private const string Realm = "FastGateway";
 
@@ -20,14 +20,11 @@ internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForw
     {
         var request = context.Request;
         var path = request.Path.Value ?? "";
-        var decision = validator.Validate(HttpMethodKinds.Parse(request.Method), path, request.Headers.Authorization, out var route, out var token, out var granted);
+        var decision = validator.Validate(HttpMethodKinds.Parse(request.Method), path, request.Headers.Authorization, out var route, out var identity, out var granted);
         return decision switch
         {
             AccessDecision.NoApi => next(context),
-            AccessDecision.Allowed => ForwardAsync(context, path, route, new ForwardedIdentity(
-                identities.Get(token.ClientIdUtf8),
-                token.OwnerUtf8.IsEmpty ? null : identities.Get(token.OwnerUtf8),
-                scopes.Format(granted))),
+            AccessDecision.Allowed => ForwardAsync(context, path, route, new ForwardedIdentity(identity.ClientId, identity.Owner, scopes.Format(granted))),
             AccessDecision.NoResource => ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound,
                 $"no resource of API '{GatewayDefinition.Apis[route.ApiIndex].DisplayName}' matches {request.Method} {path}"),
             AccessDecision.MissingToken => Challenge(context, 401, null, "an access token is required: send it as Authorization: Bearer followed by the token"),

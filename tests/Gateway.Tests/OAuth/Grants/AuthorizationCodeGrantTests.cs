@@ -99,8 +99,8 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
     /// <summary>The validator's decision for GET /timetravels/bookings, and the token's owner.</summary>
     private (AccessDecision Decision, string? Owner) Validate(string accessToken)
     {
-        var decision = _app.Services.GetRequiredService<AccessValidator>().Validate(HttpMethodKinds.Parse("GET"), "/timetravels/bookings", "Bearer " + accessToken, out _, out var token, out _);
-        return (decision, decision == AccessDecision.Allowed ? token.Owner : null);
+        var decision = _app.Services.GetRequiredService<AccessValidator>().Validate(HttpMethodKinds.Parse("GET"), "/timetravels/bookings", "Bearer " + accessToken, out _, out var identity, out _);
+        return (decision, decision == AccessDecision.Allowed ? identity.Owner : null);
     }
 
     private static readonly (AccessDecision, string?) AllowedForMarty = (AccessDecision.Allowed, "marty");
