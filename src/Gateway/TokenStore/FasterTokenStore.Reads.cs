@@ -1,11 +1,4 @@
 using FASTER.core;
-using TokenSession = FASTER.core.ClientSession<
-    FastGateway.TokenStore.TokenHash,
-    FastGateway.TokenStore.TokenRecord,
-    FastGateway.TokenStore.TokenUpdate,
-    FastGateway.TokenStore.TokenRecord,
-    FASTER.core.Empty,
-    FastGateway.TokenStore.TokenFunctions>;
 
 namespace FastGateway.TokenStore;
 

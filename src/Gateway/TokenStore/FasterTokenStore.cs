@@ -1,14 +1,15 @@
-using System.Diagnostics;
-using System.Numerics;
-using System.Threading.Channels;
-using FASTER.core;
-using TokenSession = FASTER.core.ClientSession<
+// One name for the store's session type, for every partial file of FasterTokenStore.
+global using TokenSession = FASTER.core.ClientSession<
     FastGateway.TokenStore.TokenHash,
     FastGateway.TokenStore.TokenRecord,
     FastGateway.TokenStore.TokenUpdate,
     FastGateway.TokenStore.TokenRecord,
     FASTER.core.Empty,
     FastGateway.TokenStore.TokenFunctions>;
+using System.Diagnostics;
+using System.Numerics;
+using System.Threading.Channels;
+using FASTER.core;
 
 namespace FastGateway.TokenStore;
 
