@@ -59,6 +59,7 @@ internal sealed partial class AuthorizeEndpoint(
     IAntiforgery antiforgery,
     IDataProtectionProvider dataProtection,
     IOptions<OAuthOptions> options,
+    HttpsRequirement https,
     TimeProvider time,
     ILogger<AuthorizeEndpoint> logger)
 {
@@ -464,7 +465,7 @@ internal sealed partial class AuthorizeEndpoint(
 
     private async Task<bool> CheckHttpsAsync(HttpContext context)
     {
-        if (!options.Value.RequireHttps || context.Request.IsHttps)
+        if (!https.Refuses(context.Request))
         {
             return true;
         }
