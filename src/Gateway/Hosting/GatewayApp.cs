@@ -42,7 +42,12 @@ public static class GatewayApp
         // appsettings.json ships beside the binary; Storage:Path and other relative paths stay relative to the working directory.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Upstream field values are passed through byte for byte (obs-text included, RFC 9110 section 5.5).
+            kestrel.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
+        });
 
         var configuration = builder.Configuration;
         var services = builder.Services;
@@ -68,7 +73,9 @@ public static class GatewayApp
         services.AddSingleton<TokenStanding>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SettingsAdminEndpoints>();
-        services.AddSingleton(UpstreamTable.FromConfiguration(configuration));
+        // Built now so a missing or malformed upstream stops the start; the factory hands it to the container to dispose.
+        var upstreams = UpstreamTable.FromConfiguration(configuration, configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions());
+        services.AddSingleton(_ => upstreams);
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<AuthorizationCodes>();

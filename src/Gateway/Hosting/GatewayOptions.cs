@@ -72,6 +72,12 @@ internal sealed record ProxyOptions
 
     /// <summary>Seconds to wait for a TCP connection to an upstream before answering 502. Default 5.</summary>
     public double ConnectTimeout { get; set; } = 5;
+
+    /// <summary>
+    /// Seconds an upstream connection may sit idle in the pool before it is closed. Default 60: below the idle
+    /// timeouts of common upstreams (nginx 75, Kestrel 130), so the gateway closes first.
+    /// </summary>
+    public double IdleTimeout { get; set; } = 60;
 }
 
 /// <summary>

@@ -1,6 +1,5 @@
-using System.Collections.Frozen;
-using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using FastGateway.Errors;
 using FastGateway.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,210 +14,184 @@ namespace FastGateway.Proxy;
 internal readonly record struct ForwardedIdentity(string ClientId, string? Owner, string Scope);
 
 /// <summary>
-/// Forwards a request to an upstream over HTTP/1.1 and streams the response back, both bodies
-/// streamed, never buffered.
+/// Forwards a request to an upstream over HTTP/1.1 on a pooled keep-alive connection and streams the response
+/// back: both bodies streamed, never buffered whole.
 /// </summary>
 /// <remarks>
 /// <code>
-/// client ──► Kestrel ──► copy headers (minus hop-by-hop, Authorization, spoofable identity headers)
-///                        + X-Client-Id / X-Owner / X-Scope + X-Forwarded-For/Proto/Host/Prefix
-///        ──► SocketsHttpHandler ──► upstream
-/// client ◄── status + headers (minus hop-by-hop) ◄── body copied as it arrives
+/// client ──► Kestrel ──► Http1Request: request line + fields (minus hop-by-hop, Authorization, spoofable identity
+///                        fields) + X-Client-Id / X-Owner / X-Scope + X-Forwarded-*, body re-framed
+///        ──► UpstreamConnectionPool (socket, TLS for https, pipes) ──► upstream
+/// client ◄── Http1Response: status + fields (minus hop-by-hop) ◄── body decoded and copied as it arrives
 /// </code>
-/// Hop-by-hop handling follows RFC 9110 section 7.6.1: the Connection header, every field it names,
-/// and the well-known hop-by-hop fields are dropped in both directions. Failures before the response
-/// starts become 502 (unreachable, broken) or 504 (no response headers within <c>Proxy:Timeout</c>);
-/// after it starts the client connection is aborted, since the status is already sent.
+/// Hop-by-hop handling follows RFC 9110 section 7.6.1: the Connection field, every field it names, and the
+/// well-known hop-by-hop fields are dropped in both directions. Failures before the response starts become 502
+/// (unreachable, broken) or 504 (no response head within <c>Proxy:Timeout</c>); after it starts the client
+/// connection is aborted, since the status is already sent. A reused connection the upstream had already
+/// closed (the keep-alive race, RFC 9112 section 9.3.1) is retried once on a new connection when no request
+/// body was sent yet; before a body is sent an idle connection is checked first.
 /// </remarks>
-internal sealed partial class HttpForwarder : IDisposable
+internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILogger<HttpForwarder> logger)
 {
-    private static readonly FrozenSet<string> HopByHop = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Transfer-Encoding", "Upgrade", "Trailer",
-        "Proxy-Authenticate", "Proxy-Authorization");
+    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.Timeout);
 
-    // Request fields the gateway sets itself: whatever the client sent under these names must not reach the upstream.
-    private static readonly FrozenSet<string> GatewayOwned = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Host", "Authorization", "X-Client-Id", "X-Owner", "X-Scope",
-        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "Forwarded");
-
-    private readonly HttpMessageInvoker _invoker;
-    private readonly TimeSpan _timeout;
-    private readonly ILogger<HttpForwarder> _logger;
-
-    /// <summary>Creates the forwarder with one pooled connection handler for all upstreams.</summary>
-    public HttpForwarder(IOptions<ProxyOptions> options, ILogger<HttpForwarder> logger)
-    {
-        _timeout = TimeSpan.FromSeconds(options.Value.Timeout);
-        _logger = logger;
-        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(options.Value.ConnectTimeout),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-            ActivityHeadersPropagator = null,
-        }, disposeHandler: true);
-    }
-
-    /// <summary>Forwards the current request to <paramref name="target"/> (absolute URL incl. query).</summary>
+    /// <summary>Forwards the current request to <paramref name="upstream"/> and writes its response.</summary>
     /// <param name="context">The client's request.</param>
-    /// <param name="target">Upstream URL.</param>
+    /// <param name="upstream">The API's upstream.</param>
+    /// <param name="path">The request path as Kestrel decoded it.</param>
+    /// <param name="basePathLength">Length of the API's base path at the start of <paramref name="path"/>.</param>
     /// <param name="apiName">The API's name, for logs (the URL may carry secrets in its query, so it is not logged).</param>
     /// <param name="basePath">The API's base path, sent as <c>X-Forwarded-Prefix</c>.</param>
-    /// <param name="identity">Identity headers to add.</param>
-    public async Task ForwardAsync(HttpContext context, string target, string apiName, string basePath, ForwardedIdentity identity)
+    /// <param name="identity">Identity fields to add.</param>
+    /// <exception cref="BadHttpRequestException">The client's request body broke its framing or the size limit (Kestrel answers 400/413).</exception>
+    public async Task ForwardAsync(HttpContext context, Upstream upstream, string path, int basePathLength, string apiName, string basePath, ForwardedIdentity identity)
     {
-        using var request = CreateRequest(context, target, basePath, identity);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(_timeout);
-        HttpResponseMessage response;
+        var request = context.Request;
+        var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
+        var chunked = hasBody && request.ContentLength is null;
+        var isHead = HttpMethods.IsHead(request.Method);
+        var aborted = context.RequestAborted;
+        UpstreamConnection? connection = null;
+        CancellationTokenRegistration onAbort = default;
+        var reusable = false;
+        var bodySent = false;
         try
         {
-            response = await _invoker.SendAsync(request, deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return; // The client went away; nobody to answer.
-        }
-        catch (OperationCanceledException)
-        {
-            Log.UpstreamTimeout(_logger, apiName, _timeout.TotalSeconds);
-            await ErrorResponse.WriteAsync(context, 504, ErrorCodes.GatewayTimeout, $"the upstream did not answer within {_timeout.TotalSeconds} s").ConfigureAwait(false);
-            return;
-        }
-        catch (HttpRequestException e)
-        {
-            Log.UpstreamFailed(_logger, apiName, e.HttpRequestError, e.InnerException?.Message ?? e.Message);
-            var description = e.InnerException is SocketException or TimeoutException
-                ? "the upstream is unreachable"
-                : "the upstream broke the exchange";
-            await ErrorResponse.WriteAsync(context, 502, ErrorCodes.BadGateway, description).ConfigureAwait(false);
-            return;
-        }
-
-        using (response)
-        {
-            CopyResponseHeaders(response, context.Response);
-            try
+            ResponseHead head;
+            while (true)
             {
-                // Flush headers now so clients see them even if the body is slow (streaming).
-                var body = await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false);
-                await using (body.ConfigureAwait(false))
+                connection = await RentAsync(upstream.Pool, hasBody, aborted).ConfigureAwait(false);
+                var cancellation = connection.Cancellation;
+                cancellation.CancelAfter(_timeout);
+                onAbort = aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), cancellation);
+                try
                 {
-                    await body.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+                    Http1Request.WriteHead(connection.Writer, context, upstream, path, basePathLength, basePath, identity, chunked);
+                    if (hasBody)
+                    {
+                        bodySent = true;
+                        await Http1Request.CopyBodyAsync(request.BodyReader, connection.Writer, chunked, cancellation.Token).ConfigureAwait(false);
+                    }
+
+                    await connection.Writer.FlushAsync(cancellation.Token).ConfigureAwait(false);
+                    head = await Http1Response.ReadHeadAsync(connection, context.Response, isHead, cancellation.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception e) when (connection.Exchanges > 0 && !bodySent && !aborted.IsCancellationRequested
+                    && (e is IOException || ReferenceEquals(e, Http1Response.ReadNothing)))
+                {
+                    // The upstream closed this idle connection as we reused it: nothing was processed, try a new one.
+                    onAbort.Dispose();
+                    connection.Dispose();
+                    connection = null;
+                    context.Response.Clear();
                 }
             }
-            catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+
+            connection.Cancellation.CancelAfter(Timeout.InfiniteTimeSpan); // the deadline covers the head only
+            bool completed;
+            try
+            {
+                completed = await Http1Response.CopyBodyAsync(connection.Reader, context.Response.BodyWriter, head, connection.Cancellation.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UpstreamProtocolException or OperationCanceledException)
             {
                 // The status line is already out: the only honest signal left is to abort the connection.
-                if (!context.RequestAborted.IsCancellationRequested)
+                if (!aborted.IsCancellationRequested)
                 {
-                    Log.UpstreamBodyFailed(_logger, apiName, e.Message);
+                    Log.UpstreamBodyFailed(logger, apiName, e.Message);
                 }
 
                 context.Abort();
-            }
-        }
-    }
-
-    private static HttpRequestMessage CreateRequest(HttpContext context, string target, string basePath, ForwardedIdentity identity)
-    {
-        var incoming = context.Request;
-        // HttpMethod.Parse returns the shared instance for standard methods.
-        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target)
-        {
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
-
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
-        {
-            request.Content = new StreamContent(incoming.Body);
-        }
-
-        var connectionOptions = incoming.Headers.Connection;
-        foreach (var (name, values) in incoming.Headers)
-        {
-            if (HopByHop.Contains(name) || GatewayOwned.Contains(name) || IsConnectionOption(connectionOptions, name))
-            {
-                continue;
+                return;
             }
 
-            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            reusable = completed && head.KeepAlive && IsDrained(connection);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client went away; nobody to answer.
+        }
+        catch (OperationCanceledException)
+        {
+            Log.UpstreamTimeout(logger, apiName, _timeout.TotalSeconds);
+            await FailAsync(context, 504, ErrorCodes.GatewayTimeout, $"the upstream did not answer within {_timeout.TotalSeconds} s").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or TimeoutException)
+        {
+            Log.UpstreamFailed(logger, apiName, e.Message);
+            await FailAsync(context, 502, ErrorCodes.BadGateway, "the upstream is unreachable").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UpstreamProtocolException or AuthenticationException)
+        {
+            Log.UpstreamFailed(logger, apiName, e.InnerException?.Message ?? e.Message);
+            await FailAsync(context, 502, ErrorCodes.BadGateway, "the upstream broke the exchange").ConfigureAwait(false);
+        }
+        finally
+        {
+            onAbort.Dispose();
+            if (connection is not null)
             {
-                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
-            }
-        }
-
-        var headers = request.Headers;
-        headers.TryAddWithoutValidation("X-Client-Id", identity.ClientId);
-        if (identity.Owner is not null)
-        {
-            headers.TryAddWithoutValidation("X-Owner", identity.Owner);
-        }
-
-        headers.TryAddWithoutValidation("X-Scope", identity.Scope);
-        if (context.Connection.RemoteIpAddress is { } remote)
-        {
-            headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
-        }
-
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", incoming.Scheme);
-        if (incoming.Host.HasValue)
-        {
-            headers.TryAddWithoutValidation("X-Forwarded-Host", incoming.Host.Value);
-        }
-
-        headers.TryAddWithoutValidation("X-Forwarded-Prefix", basePath);
-        return request;
-    }
-
-    private static void CopyResponseHeaders(HttpResponseMessage source, HttpResponse destination)
-    {
-        destination.StatusCode = (int)source.StatusCode;
-        var connectionOptions = source.Headers.Connection;
-        foreach (var (name, values) in source.Headers)
-        {
-            if (!HopByHop.Contains(name) && !connectionOptions.Contains(name))
-            {
-                destination.Headers[name] = values.ToArray();
-            }
-        }
-
-        foreach (var (name, values) in source.Content.Headers)
-        {
-            destination.Headers[name] = values.ToArray();
-        }
-    }
-
-    private static bool IsConnectionOption(Microsoft.Extensions.Primitives.StringValues connection, string name)
-    {
-        foreach (var value in connection)
-        {
-            foreach (var range in value.AsSpan().Split(','))
-            {
-                if (value.AsSpan(range).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+                if (reusable && connection.Cancellation.TryReset())
                 {
-                    return true;
+                    connection.Exchanges++;
+                    upstream.Pool.Return(connection);
+                }
+                else
+                {
+                    connection.Dispose();
                 }
             }
         }
-
-        return false;
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _invoker.Dispose();
+    private static async ValueTask<UpstreamConnection> RentAsync(UpstreamConnectionPool pool, bool hasBody, CancellationToken aborted)
+    {
+        while (pool.TryRent(out var idle))
+        {
+            // A body read from the client cannot be sent twice: make sure the upstream has not closed this one.
+            if (!hasBody || !idle.IsStale())
+            {
+                return idle;
+            }
+
+            idle.Dispose();
+        }
+
+        return await pool.ConnectAsync(aborted).ConfigureAwait(false);
+    }
+
+    // Bytes after a complete response that nobody asked for: the connection's framing is not to be trusted.
+    private static bool IsDrained(UpstreamConnection connection)
+    {
+        if (!connection.Reader.TryRead(out var result))
+        {
+            return true;
+        }
+
+        connection.Reader.AdvanceTo(result.Buffer.Start);
+        return result.Buffer.IsEmpty && !result.IsCompleted;
+    }
+
+    private static Task FailAsync(HttpContext context, int status, string error, string description)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear(); // fields of a half-read upstream head must not leak into the error
+        return ErrorResponse.WriteAsync(context, status, error, description);
+    }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = EventIds.UpstreamTimeout, Level = LogLevel.Warning, Message = "Upstream of API {Api} did not answer within {Timeout} s")]
         public static partial void UpstreamTimeout(ILogger logger, string api, double timeout);
 
-        [LoggerMessage(EventId = EventIds.UpstreamFailed, Level = LogLevel.Warning, Message = "Upstream of API {Api} failed ({Error}): {Reason}")]
-        public static partial void UpstreamFailed(ILogger logger, string api, HttpRequestError error, string reason);
+        [LoggerMessage(EventId = EventIds.UpstreamFailed, Level = LogLevel.Warning, Message = "Upstream of API {Api} failed: {Reason}")]
+        public static partial void UpstreamFailed(ILogger logger, string api, string reason);
 
         [LoggerMessage(EventId = EventIds.UpstreamBodyFailed, Level = LogLevel.Warning, Message = "Upstream of API {Api} response body failed: {Reason}")]
         public static partial void UpstreamBodyFailed(ILogger logger, string api, string reason);

@@ -39,9 +39,7 @@ internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForw
     private Task ForwardAsync(HttpContext context, string path, RouteMatch route, ForwardedIdentity identity)
     {
         var api = GatewayDefinition.Apis[route.ApiIndex];
-        var rest = path.AsSpan(route.BasePathLength);
-        var target = string.Concat(upstreams[route.ApiIndex], rest.IsEmpty ? "/" : new PathString(rest.ToString()).ToUriComponent(), context.Request.QueryString.Value);
-        return forwarder.ForwardAsync(context, target, api.Name, api.BasePath, identity);
+        return forwarder.ForwardAsync(context, upstreams[route.ApiIndex], path, route.BasePathLength, api.Name, api.BasePath, identity);
     }
 
     private Task InsufficientScope(HttpContext context, RouteMatch route)

@@ -1,23 +1,53 @@
+using System.Text;
 using FastGateway.Generated;
+using FastGateway.Hosting;
 
 namespace FastGateway.Proxy;
+
+/// <summary>One API's upstream: where to connect, what to send as <c>Host</c> and the path prefix, and its connection pool.</summary>
+internal sealed class Upstream : IDisposable
+{
+    /// <summary>Creates the upstream for <paramref name="uri"/> (absolute http/https URL without query or fragment).</summary>
+    public Upstream(Uri uri, ProxyOptions options)
+    {
+        // Uri.Host keeps an IPv6 literal's brackets (needed in Host); IdnHost drops them and punycodes (needed to connect).
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        HostHeader = Encoding.ASCII.GetBytes(uri.IsDefaultPort ? host : $"{host}:{uri.Port}");
+        // Kept without a trailing '/' so the request's remaining path (which starts with '/') appends cleanly.
+        PathPrefix = Encoding.ASCII.GetBytes(uri.AbsolutePath.TrimEnd('/'));
+        Pool = new UpstreamConnectionPool(uri.IdnHost, uri.Port, uri.Scheme == Uri.UriSchemeHttps,
+            TimeSpan.FromSeconds(options.ConnectTimeout), TimeSpan.FromSeconds(options.IdleTimeout));
+    }
+
+    /// <summary>The <c>Host</c> field value (RFC 9110 section 7.2): host, and port when not the scheme's default; ASCII.</summary>
+    public byte[] HostHeader { get; }
+
+    /// <summary>The upstream URL's path (already percent-encoded ASCII, no trailing '/'; empty for the root).</summary>
+    public byte[] PathPrefix { get; }
+
+    /// <summary>Idle HTTP/1.1 connections to this upstream.</summary>
+    public UpstreamConnectionPool Pool { get; }
+
+    /// <inheritdoc/>
+    public void Dispose() => Pool.Dispose();
+}
 
 /// <summary>
 /// Where each API's requests go: <c>Upstreams:&lt;api name&gt;</c> per generated API, resolved once
 /// at start and indexed like <see cref="GatewayDefinition.Apis"/>.
 /// </summary>
-internal sealed class UpstreamTable
+internal sealed class UpstreamTable : IDisposable
 {
-    private readonly string[] _prefixes;
+    private readonly Upstream[] _upstreams;
 
-    private UpstreamTable(string[] prefixes) => _prefixes = prefixes;
+    private UpstreamTable(Upstream[] upstreams) => _upstreams = upstreams;
 
     /// <summary>Reads every API's upstream from configuration.</summary>
     /// <exception cref="InvalidOperationException">An API has no upstream, or it is not an absolute http/https URL.</exception>
-    public static UpstreamTable FromConfiguration(IConfiguration configuration)
+    public static UpstreamTable FromConfiguration(IConfiguration configuration, ProxyOptions options)
     {
         var apis = GatewayDefinition.Apis;
-        var prefixes = new string[apis.Count];
+        var upstreams = new Upstream[apis.Count];
         for (var i = 0; i < apis.Count; i++)
         {
             var key = $"Upstreams:{apis[i].Name}";
@@ -32,13 +62,21 @@ internal sealed class UpstreamTable
                 throw new InvalidOperationException($"{key} = '{value}' must be an absolute http or https URL without query or fragment");
             }
 
-            // Kept without a trailing '/' so the request's remaining path (which starts with '/') appends cleanly.
-            prefixes[i] = uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+            upstreams[i] = new Upstream(uri, options);
         }
 
-        return new UpstreamTable(prefixes);
+        return new UpstreamTable(upstreams);
     }
 
-    /// <summary>The upstream base URL (scheme, authority and optional path, no trailing '/') of API <paramref name="apiIndex"/>.</summary>
-    public string this[int apiIndex] => _prefixes[apiIndex];
+    /// <summary>The upstream of API <paramref name="apiIndex"/>.</summary>
+    public Upstream this[int apiIndex] => _upstreams[apiIndex];
+
+    /// <summary>Closes every pooled upstream connection.</summary>
+    public void Dispose()
+    {
+        foreach (var upstream in _upstreams)
+        {
+            upstream.Dispose();
+        }
+    }
 }

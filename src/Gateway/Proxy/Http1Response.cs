@@ -1,0 +1,488 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.IO.Pipelines;
+using System.Text;
+
+namespace FastGateway.Proxy;
+
+/// <summary>The upstream's response broke HTTP/1.1 (RFC 9112), or ended before it was whole.</summary>
+internal sealed class UpstreamProtocolException(string message) : Exception(message);
+
+/// <summary>How an upstream response's body is delimited (RFC 9112 section 6.3).</summary>
+internal enum BodyFraming
+{
+    /// <summary>No body: HEAD, 1xx, 204, 304.</summary>
+    None,
+
+    /// <summary>Exactly <c>Content-Length</c> bytes.</summary>
+    ContentLength,
+
+    /// <summary>Chunked transfer coding.</summary>
+    Chunked,
+
+    /// <summary>Until the upstream closes the connection.</summary>
+    UntilClose,
+}
+
+/// <summary>What the response head said about the body and the connection.</summary>
+/// <param name="Framing">How the body is delimited.</param>
+/// <param name="ContentLength">Body length in bytes when <paramref name="Framing"/> is <see cref="BodyFraming.ContentLength"/>.</param>
+/// <param name="KeepAlive">Whether the connection may carry another exchange after this one.</param>
+internal readonly record struct ResponseHead(BodyFraming Framing, long ContentLength, bool KeepAlive);
+
+/// <summary>
+/// Reads an upstream's HTTP/1.1 response (RFC 9112) from its pipe into the client's <see cref="HttpResponse"/>:
+/// status and end-to-end fields, then the body, decoded from its framing and streamed as it arrives.
+/// </summary>
+internal static class Http1Response
+{
+    /// <summary>Largest response head accepted (status line and fields), in bytes; larger is a 502.</summary>
+    public const int MaxHeadBytes = 64 * 1024;
+
+    /// <summary>Field names common in responses: their strings are reused, and so are their values while they repeat on a connection.</summary>
+    public static readonly string[] KnownNames =
+    [
+        "Content-Type", "Date", "Server", "Cache-Control", "ETag", "Last-Modified", "Vary", "Location", "Set-Cookie",
+        "Expires", "Content-Encoding", "Content-Language", "Content-Disposition", "Content-Range", "Accept-Ranges", "Age",
+        "Pragma", "WWW-Authenticate", "Retry-After", "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
+        "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Link",
+    ];
+
+    private const int MaxChunkLineBytes = 4096;
+
+    // RFC 9110 section 5.6.2 tchar: what a field name may hold.
+    private static readonly SearchValues<byte> TokenBytes =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
+
+    // Field values may hold VCHAR, obs-text, SP and HTAB (RFC 9110 section 5.5); Kestrel refuses to send anything else.
+    private static readonly SearchValues<byte> ControlBytes =
+        SearchValues.Create([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
+
+    /// <summary>
+    /// Reads one response head, skipping interim 1xx responses, and sets the status and fields on <paramref name="response"/>.
+    /// </summary>
+    /// <param name="connection">The upstream connection (its reader, and its recent-value cache).</param>
+    /// <param name="response">The client's response, not started.</param>
+    /// <param name="isHead">Whether the request was HEAD (no body follows whatever the fields say).</param>
+    /// <param name="cancellationToken">The response-header deadline and client abort.</param>
+    /// <returns>The body framing and whether the connection can be reused.</returns>
+    /// <exception cref="UpstreamProtocolException">Malformed or oversized head, or the connection closed first
+    /// (<see cref="UpstreamProtocolException"/> with <paramref name="connection"/> having read nothing: see <see cref="ReadNothing"/>).</exception>
+    public static async ValueTask<ResponseHead> ReadHeadAsync(UpstreamConnection connection, HttpResponse response, bool isHead, CancellationToken cancellationToken)
+    {
+        var reader = connection.Reader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (TryParseHead(ref buffer, connection, response, isHead, out var head, out var interim))
+            {
+                reader.AdvanceTo(buffer.Start);
+                if (interim)
+                {
+                    continue; // 100 Continue / 103 Early Hints: the final response follows
+                }
+
+                return head;
+            }
+
+            if (buffer.Length > MaxHeadBytes)
+            {
+                throw new UpstreamProtocolException($"response head over {MaxHeadBytes} bytes");
+            }
+
+            if (result.IsCompleted)
+            {
+                throw buffer.IsEmpty ? ReadNothing : new UpstreamProtocolException("the upstream closed the connection mid-head");
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>Thrown when the upstream closed the connection before sending any byte of a response: on a reused
+    /// connection this is the stale keep-alive race (RFC 9112 section 9.3.1), safe to retry on a new one.</summary>
+    public static UpstreamProtocolException ReadNothing { get; } = new("the upstream closed the connection without answering");
+
+    /// <summary>Copies the body from the upstream to the client, decoding its framing, flushing as data arrives.</summary>
+    /// <returns>false when the client went away (its pipe completed) before the body ended.</returns>
+    /// <exception cref="UpstreamProtocolException">The upstream closed early or broke the chunked coding.</exception>
+    /// <exception cref="IOException">The upstream connection failed.</exception>
+    public static Task<bool> CopyBodyAsync(PipeReader upstream, PipeWriter client, in ResponseHead head, CancellationToken cancellationToken) => head.Framing switch
+    {
+        BodyFraming.ContentLength => CopyLengthAsync(upstream, client, head.ContentLength, cancellationToken),
+        BodyFraming.Chunked => CopyChunkedAsync(upstream, client, cancellationToken),
+        BodyFraming.UntilClose => CopyLengthAsync(upstream, client, long.MaxValue, cancellationToken),
+        _ => Task.FromResult(true),
+    };
+
+    private static bool TryParseHead(ref ReadOnlySequence<byte> buffer, UpstreamConnection connection, HttpResponse response, bool isHead, out ResponseHead head, out bool interim)
+    {
+        head = default;
+        interim = false;
+        if (!TryFindHeadEnd(buffer, out var end))
+        {
+            return false;
+        }
+
+        var reader = new SequenceReader<byte>(buffer.Slice(0, end));
+        reader.TryReadTo(out ReadOnlySpan<byte> statusLine, (byte)'\n');
+        statusLine = TrimCr(statusLine);
+        // "HTTP/1.x SSS[ reason]"
+        if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || statusLine[8] != ' ' || (statusLine.Length > 12 && statusLine[12] != ' ')
+            || !Utf8Parser.TryParse(statusLine.Slice(9, 3), out int status, out var consumed) || consumed != 3 || status < 100)
+        {
+            throw new UpstreamProtocolException("malformed status line");
+        }
+
+        var keepAlive = statusLine[7] == '1'; // HTTP/1.1 persists by default, 1.0 does not (RFC 9112 section 9.3)
+        var chunked = false;
+        var otherCoding = false;
+        long contentLength = -1;
+        List<string>? connectionOptions = null;
+        var headers = response.Headers;
+        if (status >= 200)
+        {
+            response.StatusCode = status;
+        }
+
+        while (true)
+        {
+            if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\n') || (line = TrimCr(line)).IsEmpty)
+            {
+                break;
+            }
+
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t' || line[colon - 1] is (byte)' ' or (byte)'\t')
+            {
+                throw new UpstreamProtocolException("malformed header field"); // includes obsolete line folding (RFC 9112 section 5.2)
+            }
+
+            var name = line[..colon];
+            var value = line[(colon + 1)..].Trim(" \t"u8);
+            if (value.ContainsAny(ControlBytes))
+            {
+                throw new UpstreamProtocolException("control character in a header field value");
+            }
+
+            if (status < 200)
+            {
+                continue; // interim response fields are not forwarded
+            }
+
+            if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+            {
+                if (!Utf8Parser.TryParse(value, out long length, out var used) || used != value.Length || length < 0 || (contentLength >= 0 && contentLength != length))
+                {
+                    throw new UpstreamProtocolException("invalid Content-Length");
+                }
+
+                contentLength = length;
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
+            {
+                // Only a final "chunked" delimits the body; any other coding runs until close (RFC 9112 section 6.3).
+                var last = value.LastIndexOf((byte)',');
+                chunked = Ascii.EqualsIgnoreCase(value[(last + 1)..].Trim(" \t"u8), "chunked"u8);
+                otherCoding |= !chunked;
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
+            {
+                foreach (var range in value.Split((byte)','))
+                {
+                    var option = value[range].Trim(" \t"u8);
+                    if (Ascii.EqualsIgnoreCase(option, "close"u8))
+                    {
+                        keepAlive = false;
+                    }
+                    else if (Ascii.EqualsIgnoreCase(option, "keep-alive"u8))
+                    {
+                        keepAlive |= statusLine[7] == '0';
+                    }
+                    else if (!option.IsEmpty)
+                    {
+                        (connectionOptions ??= []).Add(Encoding.ASCII.GetString(option));
+                    }
+                }
+            }
+            else if (!IsHopByHop(name))
+            {
+                AddField(headers, connection.RecentValues, name, value);
+            }
+        }
+
+        buffer = buffer.Slice(end);
+        if (status < 200)
+        {
+            if (status == 101)
+            {
+                throw new UpstreamProtocolException("101 Switching Protocols without an upgrade request");
+            }
+
+            interim = true;
+            return true;
+        }
+
+        if (connectionOptions is not null)
+        {
+            foreach (var option in connectionOptions)
+            {
+                headers.Remove(option);
+            }
+        }
+
+        BodyFraming framing;
+        if (isHead || status is 204 or 304)
+        {
+            framing = BodyFraming.None;
+            if (contentLength >= 0 && !chunked)
+            {
+                response.ContentLength = contentLength; // describes the body a GET would get
+            }
+        }
+        else if (chunked)
+        {
+            framing = BodyFraming.Chunked;
+            keepAlive &= contentLength < 0; // both: a smuggling attempt or a broken upstream; never reuse (RFC 9112 section 6.1)
+        }
+        else if (otherCoding || contentLength < 0)
+        {
+            framing = BodyFraming.UntilClose;
+            keepAlive = false;
+        }
+        else
+        {
+            framing = BodyFraming.ContentLength;
+            response.ContentLength = contentLength;
+        }
+
+        head = new ResponseHead(framing, contentLength, keepAlive);
+        return true;
+    }
+
+    private static void AddField(IHeaderDictionary headers, string?[] recentValues, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        string nameText;
+        string valueText;
+        var known = IndexOfKnownName(name);
+        if (known >= 0)
+        {
+            nameText = KnownNames[known];
+            var recent = recentValues[known];
+            if (recent is not null && Ascii.Equals(value, recent))
+            {
+                valueText = recent;
+            }
+            else
+            {
+                valueText = recentValues[known] = Encoding.Latin1.GetString(value);
+            }
+        }
+        else
+        {
+            if (name.ContainsAnyExcept(TokenBytes))
+            {
+                throw new UpstreamProtocolException("invalid header field name");
+            }
+
+            nameText = Encoding.ASCII.GetString(name);
+            valueText = Encoding.Latin1.GetString(value);
+        }
+
+        // Repeated fields (Set-Cookie, Vary...) keep every line.
+        headers.Append(nameText, valueText);
+    }
+
+    private static int IndexOfKnownName(ReadOnlySpan<byte> name)
+    {
+        var names = KnownNames;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (names[i].Length == name.Length && Ascii.EqualsIgnoreCase(name, names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsHopByHop(ReadOnlySpan<byte> name) =>
+        Ascii.EqualsIgnoreCase(name, "Keep-Alive"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Connection"u8) || Ascii.EqualsIgnoreCase(name, "TE"u8)
+        || Ascii.EqualsIgnoreCase(name, "Upgrade"u8) || Ascii.EqualsIgnoreCase(name, "Trailer"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Authenticate"u8)
+        || Ascii.EqualsIgnoreCase(name, "Proxy-Authorization"u8);
+
+    // The head ends at the first empty line; a bare LF counts as a line end (RFC 9112 section 2.2).
+    private static bool TryFindHeadEnd(in ReadOnlySequence<byte> buffer, out SequencePosition end)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\n'))
+        {
+            if (TrimCr(line).IsEmpty)
+            {
+                end = reader.Position;
+                return true;
+            }
+        }
+
+        end = default;
+        return false;
+    }
+
+    private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) => line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
+
+    private static async Task<bool> CopyLengthAsync(PipeReader upstream, PipeWriter client, long remaining, CancellationToken cancellationToken)
+    {
+        var untilClose = remaining == long.MaxValue;
+        while (remaining > 0)
+        {
+            var result = await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.IsEmpty && result.IsCompleted)
+            {
+                if (untilClose)
+                {
+                    return true;
+                }
+
+                throw new UpstreamProtocolException($"the upstream closed the connection with {remaining} body bytes still due");
+            }
+
+            var take = buffer.Slice(0, Math.Min(buffer.Length, remaining));
+            foreach (var segment in take)
+            {
+                client.Write(segment.Span);
+            }
+
+            remaining -= take.Length;
+            upstream.AdvanceTo(take.End);
+            var flush = await client.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCompleted)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task<bool> CopyChunkedAsync(PipeReader upstream, PipeWriter client, CancellationToken cancellationToken)
+    {
+        long chunkLeft = 0; // data bytes of the current chunk still to copy
+        var needCrLf = false; // the CRLF after a chunk's data is still to be read
+        while (true)
+        {
+            var result = await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var wrote = false;
+            while (true)
+            {
+                if (chunkLeft > 0)
+                {
+                    if (buffer.IsEmpty)
+                    {
+                        break;
+                    }
+
+                    var take = buffer.Slice(0, Math.Min(buffer.Length, chunkLeft));
+                    foreach (var segment in take)
+                    {
+                        client.Write(segment.Span);
+                    }
+
+                    chunkLeft -= take.Length;
+                    buffer = buffer.Slice(take.End);
+                    wrote = true;
+                    needCrLf = chunkLeft == 0;
+                    continue;
+                }
+
+                var reader = new SequenceReader<byte>(buffer);
+                if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\n'))
+                {
+                    if (buffer.Length > MaxChunkLineBytes)
+                    {
+                        throw new UpstreamProtocolException("chunk line too long");
+                    }
+
+                    break;
+                }
+
+                line = TrimCr(line);
+                buffer = buffer.Slice(reader.Position);
+                if (needCrLf)
+                {
+                    if (!line.IsEmpty)
+                    {
+                        throw new UpstreamProtocolException("chunk data not followed by CRLF");
+                    }
+
+                    needCrLf = false;
+                    continue;
+                }
+
+                var extension = line.IndexOf((byte)';');
+                var size = (extension < 0 ? line : line[..extension]).TrimEnd(" \t"u8);
+                if (!Utf8Parser.TryParse(size, out ulong length, out var used, 'x') || used != size.Length || size.IsEmpty || length > long.MaxValue)
+                {
+                    throw new UpstreamProtocolException("malformed chunk size");
+                }
+
+                if (length == 0)
+                {
+                    // Last chunk: skip the trailer section up to its empty line (trailers are not forwarded).
+                    if (!await SkipTrailersAsync(upstream, buffer, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new UpstreamProtocolException("the upstream closed the connection in the chunked trailer");
+                    }
+
+                    return !wrote || !(await client.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted;
+                }
+
+                chunkLeft = (long)length;
+            }
+
+            upstream.AdvanceTo(buffer.Start, buffer.End);
+            if (wrote && (await client.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted)
+            {
+                return false;
+            }
+
+            if (result.IsCompleted)
+            {
+                throw new UpstreamProtocolException("the upstream closed the connection mid-chunk");
+            }
+        }
+    }
+
+    private static async ValueTask<bool> SkipTrailersAsync(PipeReader upstream, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var reader = new SequenceReader<byte>(buffer);
+            while (reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\n'))
+            {
+                if (TrimCr(line).IsEmpty)
+                {
+                    upstream.AdvanceTo(reader.Position);
+                    return true;
+                }
+            }
+
+            if (buffer.Length > MaxHeadBytes)
+            {
+                throw new UpstreamProtocolException("chunked trailer too long");
+            }
+
+            upstream.AdvanceTo(buffer.Start, buffer.End);
+            var result = await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCompleted && result.Buffer.Length == buffer.Length)
+            {
+                return false;
+            }
+
+            buffer = result.Buffer;
+        }
+    }
+}

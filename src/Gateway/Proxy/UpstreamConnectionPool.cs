@@ -1,0 +1,232 @@
+using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+
+namespace FastGateway.Proxy;
+
+/// <summary>
+/// One HTTP/1.1 connection to an upstream: a socket (TLS when the upstream is https) read and written through
+/// pipes, and the per-connection state the forwarder reuses across exchanges.
+/// </summary>
+internal sealed class UpstreamConnection : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+
+    private UpstreamConnection(Socket socket, Stream stream)
+    {
+        _socket = socket;
+        _stream = stream;
+        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true));
+        Writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+    }
+
+    /// <summary>Reads the upstream's responses.</summary>
+    public PipeReader Reader { get; }
+
+    /// <summary>Writes requests to the upstream.</summary>
+    public PipeWriter Writer { get; }
+
+    /// <summary>Cancels this connection's pending reads and writes: the response-header deadline and client aborts.
+    /// Reset (not replaced) between exchanges; a cancelled connection is never pooled.</summary>
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    /// <summary>How many exchanges completed on this connection (0 = fresh).</summary>
+    public int Exchanges { get; set; }
+
+    /// <summary>When the connection went back to the pool (<see cref="Environment.TickCount64"/>, milliseconds).</summary>
+    public long IdleSince { get; set; }
+
+    /// <summary>The last response header values per well-known name, reused while the bytes repeat (as Kestrel does for requests).</summary>
+    public string?[] RecentValues { get; } = new string?[Http1Response.KnownNames.Length];
+
+    /// <summary>
+    /// Whether an idle connection was closed by the upstream or holds unsolicited bytes. One non-blocking poll:
+    /// used before sending a request body, which could not be resent on a fresh connection.
+    /// </summary>
+    public bool IsStale() => _socket.Poll(0, SelectMode.SelectRead) || _socket.Available > 0;
+
+    /// <summary>Opens a connection to <paramref name="host"/>:<paramref name="port"/>, with TLS when <paramref name="useTls"/>.</summary>
+    /// <exception cref="SocketException">The upstream refused or could not be reached.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The TLS handshake failed.</exception>
+    public static async Task<UpstreamConnection> ConnectAsync(string host, int port, bool useTls, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new DnsEndPoint(host, port), cancellationToken).ConfigureAwait(false);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (useTls)
+            {
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = tls;
+                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = host,
+                    ApplicationProtocols = [SslApplicationProtocol.Http11],
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new UpstreamConnection(socket, stream);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the connection at once (no graceful flush: a connection is disposed only when broken or retired).</summary>
+    public void Dispose()
+    {
+        _socket.Dispose();
+        // The pipes return their pooled buffers; completing a writer with unflushed bytes tries the closed socket.
+        try
+        {
+            Writer.Complete();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+        }
+
+        Reader.Complete();
+        _stream.Dispose();
+        Cancellation.Dispose();
+    }
+}
+
+/// <summary>
+/// Idle keep-alive connections to one upstream, most recently used first (warm sockets, and the oldest age out).
+/// Connections idle longer than the idle timeout are closed on a timer and never handed out.
+/// </summary>
+internal sealed class UpstreamConnectionPool : IDisposable
+{
+    private readonly Stack<UpstreamConnection> _idle = new();
+    private readonly Lock _lock = new();
+    private readonly string _host;
+    private readonly int _port;
+    private readonly bool _useTls;
+    private readonly TimeSpan _connectTimeout;
+    private readonly long _idleTimeoutMs;
+    private readonly Timer _pruner;
+    private bool _disposed;
+
+    /// <summary>Creates an empty pool.</summary>
+    /// <param name="host">DNS name or IP literal (no brackets) to connect to.</param>
+    /// <param name="port">TCP port.</param>
+    /// <param name="useTls">Whether to speak TLS (an https upstream).</param>
+    /// <param name="connectTimeout">Longest wait for a new connection (TCP and TLS).</param>
+    /// <param name="idleTimeout">Longest time a connection may stay idle in the pool.</param>
+    public UpstreamConnectionPool(string host, int port, bool useTls, TimeSpan connectTimeout, TimeSpan idleTimeout)
+    {
+        _host = host;
+        _port = port;
+        _useTls = useTls;
+        _connectTimeout = connectTimeout;
+        _idleTimeoutMs = (long)idleTimeout.TotalMilliseconds;
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(_idleTimeoutMs / 2, 1000, 30_000));
+        _pruner = new Timer(static state => ((UpstreamConnectionPool)state!).Prune(), this, period, period);
+    }
+
+    /// <summary>Takes the most recently returned idle connection that has not timed out.</summary>
+    public bool TryRent([NotNullWhen(true)] out UpstreamConnection? connection)
+    {
+        var now = Environment.TickCount64;
+        lock (_lock)
+        {
+            while (_idle.TryPop(out connection))
+            {
+                if (now - connection.IdleSince < _idleTimeoutMs)
+                {
+                    return true;
+                }
+
+                connection.Dispose();
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Opens a new connection, waiting at most the connect timeout.</summary>
+    /// <exception cref="TimeoutException">No connection within the connect timeout.</exception>
+    /// <exception cref="SocketException">The upstream refused or could not be reached.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the client went away).</exception>
+    public async Task<UpstreamConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_connectTimeout);
+        try
+        {
+            return await UpstreamConnection.ConnectAsync(_host, _port, _useTls, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no connection within {_connectTimeout.TotalSeconds} s");
+        }
+    }
+
+    /// <summary>Puts a connection whose last exchange completed cleanly back for reuse.</summary>
+    public void Return(UpstreamConnection connection)
+    {
+        connection.IdleSince = Environment.TickCount64;
+        lock (_lock)
+        {
+            if (!_disposed)
+            {
+                _idle.Push(connection);
+                return;
+            }
+        }
+
+        connection.Dispose();
+    }
+
+    /// <summary>Closes every idle connection; connections in use are closed when their exchange ends.</summary>
+    public void Dispose()
+    {
+        _pruner.Dispose();
+        lock (_lock)
+        {
+            _disposed = true;
+            while (_idle.TryPop(out var connection))
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    private void Prune()
+    {
+        var now = Environment.TickCount64;
+        lock (_lock)
+        {
+            if (_idle.Count == 0)
+            {
+                return;
+            }
+
+            // Most recent on top: keep the fresh ones in order, close the rest.
+            var fresh = new List<UpstreamConnection>(_idle.Count);
+            while (_idle.TryPop(out var connection))
+            {
+                if (now - connection.IdleSince < _idleTimeoutMs)
+                {
+                    fresh.Add(connection);
+                }
+                else
+                {
+                    connection.Dispose();
+                }
+            }
+
+            for (var i = fresh.Count - 1; i >= 0; i--)
+            {
+                _idle.Push(fresh[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,340 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using FastGateway.Tests.Infrastructure;
+using static FastGateway.Tests.Infrastructure.OAuthCalls;
+
+namespace FastGateway.Tests.EndToEnd;
+
+/// <summary>A real gateway in front of <see cref="EchoUpstream"/> (Kestrel), with a token for view and book.</summary>
+public sealed class EchoGatewayFixture : IAsyncLifetime
+{
+    private readonly TempFolder _storage = new();
+
+    public EchoUpstream Upstream { get; private set; } = null!;
+
+    public GatewayProcess Gateway { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public string Token { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Upstream = await EchoUpstream.StartAsync();
+        Gateway = await GatewayProcess.StartAsync(_storage.Path, Upstream.Url);
+        Http = Gateway.CreateClient();
+        Token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view book"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Gateway.DisposeAsync();
+        await Upstream.DisposeAsync();
+        _storage.Dispose();
+    }
+}
+
+/// <summary>
+/// The HTTP/1.1 forwarder against a real Kestrel upstream: chunked bodies both ways, large bodies,
+/// 100-continue, repeated fields, and keep-alive connection reuse.
+/// </summary>
+public sealed class ForwardingTests(EchoGatewayFixture fixture) : IClassFixture<EchoGatewayFixture>
+{
+    private HttpClient Http => fixture.Http;
+
+    [Fact]
+    public async Task ChunkedResponse_OneMebibyte_ArrivesWholeAndInOrder()
+    {
+        using var response = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings?chunks=256&size=4096", fixture.Token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var block = EchoUpstream.Pattern(4096);
+        Assert.Equal(256 * 4096, body.Length);
+        for (var i = 0; i < 256; i++)
+        {
+            Assert.True(body.AsSpan(i * 4096, 4096).SequenceEqual(block), $"block {i} differs");
+        }
+    }
+
+    [Fact]
+    public async Task RequestBodyOfUnknownLength_GoesChunkedAndArrivesWhole()
+    {
+        var sent = EchoUpstream.Pattern(1 << 20);
+        using var request = Api(HttpMethod.Post, "/timetravels/bookings", fixture.Token);
+        request.Content = new UnknownLengthContent(sent, blockSize: 1000);
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("chunked", Field(response, "X-Request-Transfer-Encoding"));
+        Assert.Equal("none", Field(response, "X-Request-Content-Length"));
+        Assert.True((await response.Content.ReadAsByteArrayAsync()).AsSpan().SequenceEqual(sent));
+    }
+
+    [Fact]
+    public async Task RequestBodyWithContentLength_KeepsItsLengthAndArrivesWhole()
+    {
+        var sent = EchoUpstream.Pattern(300_000);
+        using var request = Api(HttpMethod.Post, "/timetravels/bookings", fixture.Token);
+        request.Content = new ByteArrayContent(sent);
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("none", Field(response, "X-Request-Transfer-Encoding"));
+        Assert.Equal("300000", Field(response, "X-Request-Content-Length"));
+        Assert.Equal(300_000, response.Content.Headers.ContentLength);
+        Assert.True((await response.Content.ReadAsByteArrayAsync()).AsSpan().SequenceEqual(sent));
+    }
+
+    [Fact]
+    public async Task Expect100Continue_GatewayAnswersContinueThenForwardsTheBody()
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(fixture.Gateway.BaseAddress.Host, fixture.Gateway.BaseAddress.Port);
+        using var stream = new NetworkStream(socket);
+        await ScriptedUpstream.SendAsync(stream,
+            $"POST /timetravels/bookings HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {fixture.Token}\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+
+        var interim = await ReadHeadAsync(stream);
+        Assert.StartsWith("HTTP/1.1 100 Continue", interim, StringComparison.Ordinal);
+        await ScriptedUpstream.SendAsync(stream, "hello");
+        var final = await ReadHeadAsync(stream);
+
+        Assert.StartsWith("HTTP/1.1 200", final, StringComparison.Ordinal);
+        Assert.Contains("X-Request-Expect: none\r\n", final, StringComparison.OrdinalIgnoreCase); // the upstream saw no Expect
+        var body = new byte[5];
+        await stream.ReadExactlyAsync(body);
+        Assert.Equal("hello", Encoding.ASCII.GetString(body));
+    }
+
+    [Fact]
+    public async Task SequentialRequests_ReuseOneUpstreamConnection()
+    {
+        var connections = new HashSet<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings", fixture.Token));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            connections.Add(Field(response, "X-Upstream-Connection"));
+        }
+
+        Assert.Single(connections);
+    }
+
+    [Fact]
+    public async Task RepeatedResponseFields_AreAllForwarded()
+    {
+        using var response = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings?cookies=1", fixture.Token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["a=1; Path=/", "b=2; Path=/"], response.Headers.GetValues("Set-Cookie"));
+    }
+
+    private static string Field(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
+
+    private static async Task<string> ReadHeadAsync(NetworkStream stream)
+    {
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            Assert.True(await stream.ReadAsync(one) == 1, $"connection closed after: {head}");
+            head.Append((char)one[0]);
+        }
+
+        return head.ToString();
+    }
+
+    /// <summary>A body HttpClient must send chunked: no length known up front, written in blocks.</summary>
+    private sealed class UnknownLengthContent(byte[] bytes, int blockSize) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var offset = 0; offset < bytes.Length; offset += blockSize)
+            {
+                await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(blockSize, bytes.Length - offset)));
+                await stream.FlushAsync();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}
+
+/// <summary>A real gateway in front of a <see cref="ScriptedUpstream"/> whose answer is chosen by the query's <c>case</c>.</summary>
+public sealed class ScriptedGatewayFixture : IAsyncLifetime
+{
+    private readonly TempFolder _storage = new();
+
+    public ScriptedUpstream Upstream { get; } = new(AnswerAsync);
+
+    public GatewayProcess Gateway { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public string Token { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Gateway = await GatewayProcess.StartAsync(_storage.Path, Upstream.Url);
+        Http = Gateway.CreateClient();
+        Token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Gateway.DisposeAsync();
+        Upstream.Dispose();
+        _storage.Dispose();
+    }
+
+    // Returns whether the connection stays open for another request. Final responses say which connection served them (X-Connection).
+    private static async Task<bool> AnswerAsync(string head, NetworkStream stream, int connection)
+    {
+        var ok = $"HTTP/1.1 200 OK\r\nX-Connection: {connection}\r\n";
+        var target = head[..head.IndexOf("\r\n", StringComparison.Ordinal)];
+        var scenario = target.Split("case=", 2) is [_, var rest] ? rest.Split(' ', '&')[0] : "ok";
+        switch (scenario)
+        {
+            case "close-mid-body":
+                await ScriptedUpstream.SendAsync(stream, ok + "Content-Length: 1000\r\n\r\nonly ten b");
+                return false;
+            case "until-close":
+                await ScriptedUpstream.SendAsync(stream, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello until close");
+                return false;
+            case "malformed":
+                await ScriptedUpstream.SendAsync(stream, "HTTP/1.1 2x0 Nope\r\n\r\n");
+                return false;
+            case "silently-closed":
+                await ScriptedUpstream.SendAsync(stream, ok + "Content-Length: 2\r\n\r\nok");
+                return false; // a keep-alive response, then the upstream closes the connection anyway
+            case "hop-by-hop":
+                await ScriptedUpstream.SendAsync(stream, ok + "Connection: X-Hop\r\nX-Hop: secret\r\nKeep-Alive: timeout=5\r\nX-End: 1\r\nContent-Length: 2\r\n\r\nok");
+                return true;
+            case "chunked-trailer":
+                await ScriptedUpstream.SendAsync(stream, ok + "Transfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
+                return true;
+            case "length-and-chunked":
+                await ScriptedUpstream.SendAsync(stream, ok + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+                return true;
+            case "early-hints":
+                await ScriptedUpstream.SendAsync(stream, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + ok + "Content-Length: 2\r\n\r\nok");
+                return true;
+            default:
+                await ScriptedUpstream.SendAsync(stream, ok + "Content-Length: 2\r\n\r\nok");
+                return true;
+        }
+    }
+}
+
+/// <summary>
+/// The HTTP/1.1 forwarder against upstreams that misbehave at the byte level: closing mid-response, closing kept-alive
+/// connections, malformed heads, hop-by-hop fields, chunk extensions and trailers, smuggling-shaped framing.
+/// </summary>
+public sealed class UpstreamProtocolTests(ScriptedGatewayFixture fixture) : IClassFixture<ScriptedGatewayFixture>
+{
+    private HttpClient Http => fixture.Http;
+
+    [Fact]
+    public async Task UpstreamClosesMidBody_ClientSeesAnAbortedResponse_AndTheNextRequestIsServed()
+    {
+        // The status is out before the body breaks, so the gateway aborts the client connection; the reset may reach
+        // the client before the head does, so the failure shows either on the request or on the body read.
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            using var broken = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings?case=close-mid-body", fixture.Token), HttpCompletionOption.ResponseHeadersRead);
+            await broken.Content.ReadAsByteArrayAsync();
+        });
+        Assert.True(failure is HttpRequestException or IOException, $"expected an aborted response, got {failure?.GetType().Name ?? "a whole one"}");
+
+        Assert.Equal("ok", await GetTextAsync("ok"));
+        Assert.Contains("body failed", fixture.Gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BodyDelimitedByClose_ArrivesWhole()
+    {
+        Assert.Equal("hello until close", await GetTextAsync("until-close"));
+    }
+
+    [Fact]
+    public async Task MalformedStatusLine_Returns502Json()
+    {
+        using var response = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings?case=malformed", fixture.Token));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("bad_gateway", (await ReadJsonAsync(response)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task UpstreamClosesAKeptAliveConnection_TheNextRequestIsRetriedOnANewOne()
+    {
+        var before = fixture.Upstream.Connections;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("ok", await GetTextAsync("silently-closed"));
+        }
+
+        // Each request after the first found its pooled connection closed by the upstream and was sent again on a
+        // fresh one (the first may have reused a connection the upstream kept).
+        Assert.InRange(fixture.Upstream.Connections - before, 2, 3);
+    }
+
+    [Fact]
+    public async Task HopByHopResponseFields_AreDropped()
+    {
+        using var response = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings?case=hop-by-hop", fixture.Token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Hop"));
+        Assert.False(response.Headers.Contains("Keep-Alive"));
+        Assert.Equal("1", response.Headers.GetValues("X-End").Single());
+    }
+
+    [Fact]
+    public async Task ChunkExtensionsAndTrailers_AreDecoded_AndTheConnectionIsReused()
+    {
+        var (first, firstConnection) = await GetAsync("chunked-trailer");
+        var (second, secondConnection) = await GetAsync("chunked-trailer");
+
+        Assert.Equal("hello world", first);
+        Assert.Equal("hello world", second);
+        Assert.Equal(firstConnection, secondConnection); // the pool hands out the most recently returned connection
+    }
+
+    [Fact]
+    public async Task ContentLengthWithChunked_ChunkedWins_AndTheConnectionIsNotReused()
+    {
+        var (body, connection) = await GetAsync("length-and-chunked");
+        var (_, next) = await GetAsync("ok");
+
+        Assert.Equal("hello", body);
+        Assert.NotEqual(connection, next); // RFC 9112 section 6.1: such a connection is closed after the response
+    }
+
+    [Fact]
+    public async Task InterimResponse_IsSkipped()
+    {
+        Assert.Equal("ok", await GetTextAsync("early-hints"));
+    }
+
+    private async Task<string> GetTextAsync(string scenario) => (await GetAsync(scenario)).Body;
+
+    private async Task<(string Body, string Connection)> GetAsync(string scenario)
+    {
+        using var response = await Http.SendAsync(Api(HttpMethod.Get, $"/timetravels/bookings?case={scenario}", fixture.Token));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var connection = response.Headers.TryGetValues("X-Connection", out var values) ? values.Single() : "";
+        return (await response.Content.ReadAsStringAsync(), connection);
+    }
+}
