@@ -309,7 +309,7 @@ public sealed class UpstreamProtocolTests(ScriptedGatewayFixture fixture) : ICla
 
         Assert.Equal("hello world", first);
         Assert.Equal("hello world", second);
-        Assert.Equal(firstConnection, secondConnection); // the pool hands out the most recently returned connection
+        Assert.Equal(firstConnection, secondConnection); // requests one after the other: the one idle connection is reused
     }
 
     [Fact]
