@@ -33,6 +33,8 @@ internal static class EventIds
     public const int UpstreamFailed = 1201;
     /// <summary>Upstream response body failed mid-stream.</summary>
     public const int UpstreamBodyFailed = 1202;
+    /// <summary>A protected-API request failed in an unexpected way (500): checking it, or forwarding it.</summary>
+    public const int ProxyFailed = 1203;
 
     /// <summary>Authorization request refused.</summary>
     public const int AuthorizeRefused = 1300;

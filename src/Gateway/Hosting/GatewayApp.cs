@@ -105,12 +105,14 @@ public static class GatewayApp
         app.Services.GetRequiredService<FastGateway.Settings.RuntimeSettings>(); // a corrupt settings.json stops the start, not the first token request
         BootstrapUsers(configuration, app.Services.GetRequiredService<DurableRegistry<ResourceOwner>>());
 
+        // First: proxied requests skip the rest of the pipeline (the forwarder answers its own failures in JSON).
+        var proxy = app.Services.GetRequiredService<ProtectedApiMiddleware>();
+        app.Use(next => context => proxy.InvokeAsync(context, next));
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = context => ErrorResponse.WriteAsync(context, 500, ErrorCodes.ServerError, "the gateway failed to handle the request; see its log"),
         });
-        var proxy = app.Services.GetRequiredService<ProtectedApiMiddleware>();
-        app.Use(next => context => proxy.InvokeAsync(context, next));
+
         // After the proxy, so upstream responses pass untouched: only the gateway's own empty 404/405s get a JSON body.
         app.UseStatusCodePages(pages => pages.HttpContext.Response.StatusCode == 405
             ? ErrorResponse.WriteAsync(pages.HttpContext, 405, ErrorCodes.MethodNotAllowed, $"{pages.HttpContext.Request.Method} is not allowed on {pages.HttpContext.Request.Path}")

@@ -111,7 +111,7 @@ internal static class Http1Request
     /// </summary>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">The client's body broke Kestrel's framing or size limit.</exception>
     /// <exception cref="IOException">The upstream connection failed.</exception>
-    public static async Task CopyBodyAsync(PipeReader body, PipeWriter writer, bool chunked, CancellationToken cancellationToken)
+    public static async ValueTask CopyBodyAsync(PipeReader body, PipeWriter writer, bool chunked, CancellationToken cancellationToken)
     {
         while (true)
         {

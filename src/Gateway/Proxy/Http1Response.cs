@@ -59,61 +59,60 @@ internal static class Http1Response
         SearchValues.Create([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
 
     /// <summary>
-    /// Reads one response head, skipping interim 1xx responses, and sets the status and fields on <paramref name="response"/>.
+    /// Consumes one read of the response head: once the final head is whole (interim 1xx responses skipped), sets the
+    /// status and fields on <paramref name="response"/>. Synchronous so the caller's single async loop owns the reads.
     /// </summary>
     /// <param name="connection">The upstream connection (its reader, and its recent-value cache).</param>
+    /// <param name="result">What the last <see cref="PipeReader.ReadAsync"/> on its reader returned; always advanced past.</param>
     /// <param name="response">The client's response, not started.</param>
     /// <param name="isHead">Whether the request was HEAD (no body follows whatever the fields say).</param>
-    /// <param name="cancellationToken">The response-header deadline and client abort.</param>
-    /// <returns>The body framing and whether the connection can be reused.</returns>
+    /// <param name="head">The body framing and whether the connection can be reused, when this returns true.</param>
+    /// <returns>true when the head is complete; false to read more.</returns>
     /// <exception cref="UpstreamProtocolException">Malformed or oversized head, or the connection closed first
-    /// (<see cref="UpstreamProtocolException"/> with <paramref name="connection"/> having read nothing: see <see cref="ReadNothing"/>).</exception>
-    public static async ValueTask<ResponseHead> ReadHeadAsync(UpstreamConnection connection, HttpResponse response, bool isHead, CancellationToken cancellationToken)
+    /// (<see cref="ReadNothing"/> when not a byte of a response came).</exception>
+    public static bool TryReadHead(UpstreamConnection connection, in ReadResult result, HttpResponse response, bool isHead, out ResponseHead head)
     {
-        var reader = connection.Reader;
-        while (true)
+        var buffer = result.Buffer;
+        while (TryParseHead(ref buffer, connection, response, isHead, out head, out var interim))
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (TryParseHead(ref buffer, connection, response, isHead, out var head, out var interim))
+            if (!interim)
             {
-                reader.AdvanceTo(buffer.Start);
-                if (interim)
-                {
-                    continue; // 100 Continue / 103 Early Hints: the final response follows
-                }
-
-                return head;
+                connection.Reader.AdvanceTo(buffer.Start);
+                return true;
             }
-
-            if (buffer.Length > MaxHeadBytes)
-            {
-                throw new UpstreamProtocolException($"response head over {MaxHeadBytes} bytes");
-            }
-
-            if (result.IsCompleted)
-            {
-                throw buffer.IsEmpty ? ReadNothing : new UpstreamProtocolException("the upstream closed the connection mid-head");
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
         }
+
+        if (buffer.Length > MaxHeadBytes)
+        {
+            throw new UpstreamProtocolException($"response head over {MaxHeadBytes} bytes");
+        }
+
+        if (result.IsCompleted)
+        {
+            throw result.Buffer.IsEmpty
+                ? ReadNothing
+                : new UpstreamProtocolException("the upstream closed the connection mid-head");
+        }
+
+        connection.Reader.AdvanceTo(buffer.Start, buffer.End);
+        return false;
     }
 
     /// <summary>Thrown when the upstream closed the connection before sending any byte of a response: on a reused
     /// connection this is the stale keep-alive race (RFC 9112 section 9.3.1), safe to retry on a new one.</summary>
     public static UpstreamProtocolException ReadNothing { get; } = new("the upstream closed the connection without answering");
 
-    /// <summary>Copies the body from the upstream to the client, decoding its framing, flushing as data arrives.</summary>
+    /// <summary>Copies the body from the upstream to the client, decoding its framing, flushing as data arrives.
+    /// A small body already read with the head completes synchronously (no allocation).</summary>
     /// <returns>false when the client went away (its pipe completed) before the body ended.</returns>
     /// <exception cref="UpstreamProtocolException">The upstream closed early or broke the chunked coding.</exception>
     /// <exception cref="IOException">The upstream connection failed.</exception>
-    public static Task<bool> CopyBodyAsync(PipeReader upstream, PipeWriter client, in ResponseHead head, CancellationToken cancellationToken) => head.Framing switch
+    public static ValueTask<bool> CopyBodyAsync(PipeReader upstream, PipeWriter client, in ResponseHead head, CancellationToken cancellationToken) => head.Framing switch
     {
         BodyFraming.ContentLength => CopyLengthAsync(upstream, client, head.ContentLength, cancellationToken),
         BodyFraming.Chunked => CopyChunkedAsync(upstream, client, cancellationToken),
         BodyFraming.UntilClose => CopyLengthAsync(upstream, client, long.MaxValue, cancellationToken),
-        _ => Task.FromResult(true),
+        _ => ValueTask.FromResult(true),
     };
 
     private static bool TryParseHead(ref ReadOnlySequence<byte> buffer, UpstreamConnection connection, HttpResponse response, bool isHead, out ResponseHead head, out bool interim)
@@ -332,7 +331,7 @@ internal static class Http1Response
 
     private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) => line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
 
-    private static async Task<bool> CopyLengthAsync(PipeReader upstream, PipeWriter client, long remaining, CancellationToken cancellationToken)
+    private static async ValueTask<bool> CopyLengthAsync(PipeReader upstream, PipeWriter client, long remaining, CancellationToken cancellationToken)
     {
         var untilClose = remaining == long.MaxValue;
         while (remaining > 0)
@@ -367,7 +366,7 @@ internal static class Http1Response
         return true;
     }
 
-    private static async Task<bool> CopyChunkedAsync(PipeReader upstream, PipeWriter client, CancellationToken cancellationToken)
+    private static async ValueTask<bool> CopyChunkedAsync(PipeReader upstream, PipeWriter client, CancellationToken cancellationToken)
     {
         long chunkLeft = 0; // data bytes of the current chunk still to copy
         var needCrLf = false; // the CRLF after a chunk's data is still to be read

@@ -43,7 +43,8 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
     /// <param name="apiName">The API's name, for logs (the URL may carry secrets in its query, so it is not logged).</param>
     /// <param name="basePath">The API's base path, sent as <c>X-Forwarded-Prefix</c>.</param>
     /// <param name="identity">Identity fields to add.</param>
-    /// <exception cref="BadHttpRequestException">The client's request body broke its framing or the size limit (Kestrel answers 400/413).</exception>
+    /// <remarks>Never throws: every failure becomes a JSON error response or, once the response started, an aborted
+    /// connection. It runs ahead of the exception-handler middleware, whose per-request await it would otherwise pay.</remarks>
     public async Task ForwardAsync(HttpContext context, Upstream upstream, string path, int basePathLength, string apiName, string basePath, ForwardedIdentity identity)
     {
         var request = context.Request;
@@ -74,7 +75,11 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
                     }
 
                     await connection.Writer.FlushAsync(cancellation.Token).ConfigureAwait(false);
-                    head = await Http1Response.ReadHeadAsync(connection, context.Response, isHead, cancellation.Token).ConfigureAwait(false);
+                    // The head is read here, not in a helper, so an exchange costs one async state machine, not two.
+                    while (!Http1Response.TryReadHead(connection, await connection.Reader.ReadAsync(cancellation.Token).ConfigureAwait(false), context.Response, isHead, out head))
+                    {
+                    }
+
                     break;
                 }
                 catch (Exception e) when (connection.Exchanges > 0 && !bodySent && !aborted.IsCancellationRequested
@@ -126,6 +131,18 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         {
             Log.UpstreamFailed(logger, apiName, e.InnerException?.Message ?? e.Message);
             await FailAsync(context, 502, ErrorCodes.BadGateway, "the upstream broke the exchange").ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The client's body broke its framing or Kestrel's size limit.
+            await (RequestBodyLimit.IsExceeded(e)
+                ? FailAsync(context, 413, ErrorCodes.RequestTooLarge, "the request body is over the size limit")
+                : FailAsync(context, 400, ErrorCodes.InvalidRequest, e.Message)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.ForwardingFailed(logger, apiName, e);
+            await FailAsync(context, 500, ErrorCodes.ServerError, "the gateway failed to handle the request; see its log").ConfigureAwait(false);
         }
         finally
         {
@@ -192,6 +209,9 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
 
         [LoggerMessage(EventId = EventIds.UpstreamFailed, Level = LogLevel.Warning, Message = "Upstream of API {Api} failed: {Reason}")]
         public static partial void UpstreamFailed(ILogger logger, string api, string reason);
+
+        [LoggerMessage(EventId = EventIds.ProxyFailed, Level = LogLevel.Error, Message = "Forwarding to the upstream of API {Api} failed unexpectedly")]
+        public static partial void ForwardingFailed(ILogger logger, string api, Exception exception);
 
         [LoggerMessage(EventId = EventIds.UpstreamBodyFailed, Level = LogLevel.Warning, Message = "Upstream of API {Api} response body failed: {Reason}")]
         public static partial void UpstreamBodyFailed(ILogger logger, string api, string reason);

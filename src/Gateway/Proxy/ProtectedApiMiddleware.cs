@@ -2,6 +2,7 @@ using FastGateway.Authorization;
 using FastGateway.Contracts;
 using FastGateway.Errors;
 using FastGateway.Generated;
+using FastGateway.Hosting;
 using FastGateway.Scopes;
 
 namespace FastGateway.Proxy;
@@ -11,7 +12,8 @@ namespace FastGateway.Proxy;
 /// API's base path never touch it. Decides with <see cref="AccessValidator"/>, answers errors per
 /// RFC 6750 section 3, and forwards allowed requests with <see cref="HttpForwarder"/>.
 /// </summary>
-internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes)
+/// <remarks>It runs first in the pipeline, ahead of the exception handler, so it answers its own unexpected failures.</remarks>
+internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, ILogger<ProtectedApiMiddleware> logger)
 {
     private const string Realm = "FastGateway";
 
@@ -20,7 +22,20 @@ internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForw
     {
         var request = context.Request;
         var path = request.Path.Value ?? "";
-        var decision = validator.Validate(HttpMethodKinds.Parse(request.Method), path, request.Headers.Authorization, out var route, out var identity, out var granted);
+        AccessDecision decision;
+        RouteMatch route;
+        TokenIdentity identity;
+        ulong granted;
+        try
+        {
+            decision = validator.Validate(HttpMethodKinds.Parse(request.Method), path, request.Headers.Authorization, out route, out identity, out granted);
+        }
+        catch (Exception e)
+        {
+            Log.ValidationFailed(logger, e);
+            return ErrorResponse.WriteAsync(context, 500, ErrorCodes.ServerError, "the gateway failed to handle the request; see its log");
+        }
+
         return decision switch
         {
             AccessDecision.NoApi => next(context),
@@ -60,5 +75,11 @@ internal sealed class ProtectedApiMiddleware(AccessValidator validator, HttpForw
             ? $"Bearer realm=\"{Realm}\""
             : $"Bearer realm=\"{Realm}\", error=\"{error}\", error_description=\"{description}\"";
         return ErrorResponse.WriteAsync(context, status, error ?? ErrorCodes.MissingToken, description);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.ProxyFailed, Level = LogLevel.Error, Message = "Checking a protected-API request failed unexpectedly")]
+        public static partial void ValidationFailed(ILogger logger, Exception exception);
     }
 }
