@@ -5,9 +5,10 @@ using FastGateway.Hosting;
 namespace FastGateway.Authorize;
 
 /// <summary>
-/// The authorization endpoint's HTML pages, read once at start from <c>OAuth:TemplatesPath</c>
-/// (default: <c>templates</c> beside the binary) so operators can re-brand them without
-/// recompiling, as webMethods does with <c>OAuth_Approval.html</c>.
+/// The authorization endpoint's HTML pages, read once at start: by default the ones built into the binary
+/// (<c>templates/*.html</c>, embedded so the published gateway is one file), or the folder named by
+/// <c>OAuth:TemplatesPath</c> so operators can re-brand them without recompiling, as webMethods does with
+/// <c>OAuth_Approval.html</c>.
 /// </summary>
 /// <remarks>
 /// Placeholders are <c>{{name}}</c>. Every value is HTML-encoded with <see cref="HtmlEncoder"/>,
@@ -39,24 +40,37 @@ internal sealed class PageTemplates
         _error = error;
     }
 
-    /// <summary>The folder the templates were read from (absolute).</summary>
-    public string Folder { get; private init; } = "";
-
     /// <summary>Reads and checks the three templates.</summary>
-    /// <param name="options">The OAuth section; <see cref="OAuthOptions.TemplatesPath"/> picks the folder.</param>
+    /// <param name="options">The OAuth section; <see cref="OAuthOptions.TemplatesPath"/>, when set, picks the folder.</param>
     /// <exception cref="InvalidOperationException">A template is missing, names an unknown placeholder or lacks a required one.</exception>
     public static PageTemplates Load(OAuthOptions options)
     {
-        var folder = string.IsNullOrEmpty(options.TemplatesPath)
-            ? Path.Combine(AppContext.BaseDirectory, "templates")
-            : Path.GetFullPath(options.TemplatesPath);
+        var folder = string.IsNullOrEmpty(options.TemplatesPath) ? null : Path.GetFullPath(options.TemplatesPath);
         return new PageTemplates(
-            Template.Read(folder, "signin.html", SignInPlaceholders, ["request", "csrf_token"]),
-            Template.Read(folder, "consent.html", ConsentPlaceholders, ["request", "csrf_token", ScopeCheckboxes]),
-            Template.Read(folder, "error.html", ErrorPlaceholders, []))
+            Template.Parse(Read(folder, "signin.html"), SignInPlaceholders, ["request", "csrf_token"]),
+            Template.Parse(Read(folder, "consent.html"), ConsentPlaceholders, ["request", "csrf_token", ScopeCheckboxes]),
+            Template.Parse(Read(folder, "error.html"), ErrorPlaceholders, []));
+    }
+
+    /// <summary>One page's text and where it came from (for error messages): the folder, or the binary's resources.</summary>
+    private static (string Source, string Text) Read(string? folder, string fileName)
+    {
+        if (folder is null)
         {
-            Folder = folder,
-        };
+            // Logical names are set in FastGateway.csproj (EmbeddedResource templates/**).
+            using var stream = typeof(PageTemplates).Assembly.GetManifestResourceStream("templates/" + fileName)
+                ?? throw new InvalidOperationException($"The built-in authorization page template {fileName} is missing from the binary.");
+            using var reader = new StreamReader(stream);
+            return ("built-in templates/" + fileName, reader.ReadToEnd());
+        }
+
+        var path = Path.Combine(folder, fileName);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"The authorization page template {path} is missing. Set OAuth:TemplatesPath to a folder with signin.html, consent.html and error.html.");
+        }
+
+        return (path, File.ReadAllText(path));
     }
 
     /// <summary>Renders the sign-in page.</summary>
@@ -76,15 +90,9 @@ internal sealed class PageTemplates
 
         private Template(List<(string Text, string? Placeholder)> parts) => _parts = parts;
 
-        public static Template Read(string folder, string fileName, string[] known, string[] required)
+        public static Template Parse((string Source, string Text) page, string[] known, string[] required)
         {
-            var path = Path.Combine(folder, fileName);
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException($"The authorization page template {path} is missing. Set OAuth:TemplatesPath to a folder with signin.html, consent.html and error.html.");
-            }
-
-            var text = File.ReadAllText(path);
+            var (source, text) = page;
             var parts = new List<(string, string?)>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var position = 0;
@@ -100,13 +108,13 @@ internal sealed class PageTemplates
                 var close = text.IndexOf("}}", open + 2, StringComparison.Ordinal);
                 if (close < 0)
                 {
-                    throw new InvalidOperationException($"{path}: '{{{{' at offset {open} is never closed with '}}}}'.");
+                    throw new InvalidOperationException($"{source}: '{{{{' at offset {open} is never closed with '}}}}'.");
                 }
 
                 var name = text[(open + 2)..close].Trim();
                 if (Array.IndexOf(known, name) < 0)
                 {
-                    throw new InvalidOperationException($"{path}: unknown placeholder {{{{{name}}}}}; this page supports {string.Join(", ", known.Select(k => "{{" + k + "}}"))}.");
+                    throw new InvalidOperationException($"{source}: unknown placeholder {{{{{name}}}}}; this page supports {string.Join(", ", known.Select(k => "{{" + k + "}}"))}.");
                 }
 
                 parts.Add((text[position..open], name));
@@ -118,7 +126,7 @@ internal sealed class PageTemplates
             {
                 if (!seen.Contains(name))
                 {
-                    throw new InvalidOperationException($"{path}: the placeholder {{{{{name}}}}} is required.");
+                    throw new InvalidOperationException($"{source}: the placeholder {{{{{name}}}}} is required.");
                 }
             }
 

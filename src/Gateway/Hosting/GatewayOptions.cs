@@ -37,7 +37,7 @@ internal sealed record OAuthOptions
 
     /// <summary>
     /// Folder holding the authorization endpoint's pages (<c>signin.html</c>, <c>consent.html</c>,
-    /// <c>error.html</c>); relative paths are relative to the working directory. Default: <c>templates</c> beside the binary.
+    /// <c>error.html</c>); relative paths are relative to the working directory. Unset: the pages built into the binary (<c>src/Gateway/templates</c>).
     /// </summary>
     public string? TemplatesPath { get; set; }
 }

@@ -127,7 +127,13 @@ internal static class EndpointDocumentation
                 }
             }
 
-            endpoint.Metadata.Add(new ProducesResponseTypeMetadata(statusCode, type, type is null ? [] : [Json]) { Description = description });
+            endpoint.Metadata.Add(new ProducesResponseTypeMetadata(statusCode, type, type is null ? [] : [Json])
+#if NET10_0_OR_GREATER // Description is new in .NET 10; the net9.0 Native AOT check (tests/AotCheck) compiles this file too.
+            {
+                Description = description,
+            }
+#endif
+            );
         });
         return builder;
     }
@@ -164,18 +170,18 @@ internal sealed record FormField(string Name, string Description, bool Required 
 internal sealed record FormBody(IReadOnlyList<FormField> Fields);
 
 /// <summary>Endpoint metadata: the security requirement of an operation.</summary>
-/// <param name="Scheme">A security scheme name from <see cref="GatewayOpenApi"/>.</param>
+/// <param name="Scheme">The security scheme's name in the document (<see cref="GatewayOpenApi"/> describes each).</param>
 /// <param name="Optional">Whether calling without it is also allowed (an empty requirement is added).</param>
 internal sealed record OperationSecurity(string Scheme, bool Optional)
 {
     /// <summary><c>Authorization: Bearer &lt;Admin:ApiKey&gt;</c>.</summary>
-    public static OperationSecurity AdminKey { get; } = new(GatewayOpenApi.AdminKeyScheme, false);
+    public static OperationSecurity AdminKey { get; } = new("adminKey", false);
 
     /// <summary>
     /// HTTP Basic client authentication; optional in the document because the credentials may instead be
     /// in the form (client_secret_post) and public clients send <c>client_id</c> alone.
     /// </summary>
-    public static OperationSecurity ClientBasic { get; } = new(GatewayOpenApi.ClientBasicScheme, true);
+    public static OperationSecurity ClientBasic { get; } = new("clientBasic", true);
 }
 
 /// <summary>The document's tags.</summary>

@@ -25,12 +25,6 @@ internal static class GatewayOpenApi
     /// <summary>The document name: served at <c>/openapi/v1.json</c>.</summary>
     public const string DocumentName = "v1";
 
-    /// <summary>Security scheme: <c>Authorization: Bearer &lt;Admin:ApiKey&gt;</c>.</summary>
-    public const string AdminKeyScheme = "adminKey";
-
-    /// <summary>Security scheme: HTTP Basic client authentication (RFC 6749 section 2.3.1).</summary>
-    public const string ClientBasicScheme = "clientBasic";
-
     private static readonly (string Name, string Description)[] TagDescriptions =
     [
         (OpenApiTags.OAuth, "The authorization server: token, introspection, revocation, metadata and authorization endpoints, and their webMethods/Apigee aliases."),
@@ -121,13 +115,13 @@ internal static class GatewayOpenApi
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
         {
-            [AdminKeyScheme] = new OpenApiSecurityScheme
+            [OperationSecurity.AdminKey.Scheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 Description = "The admin API key (`Admin:ApiKey`), sent as `Authorization: Bearer <key>`; compared in constant time.",
             },
-            [ClientBasicScheme] = new OpenApiSecurityScheme
+            [OperationSecurity.ClientBasic.Scheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "basic",

@@ -89,12 +89,13 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
                 SegmentSize = _segmentSizeBytes,
                 CheckpointDir = checkpointFolder,
                 RemoveOutdatedCheckpoints = true,
-                // Our comparer: FASTER's default one is chosen by reflection.
+                // Our comparer: FASTER's default one is chosen by reflection (see FASTER.TrimSuppressions.xml).
                 EqualityComparer = TokenHashComparer.Instance,
                 // Recovery is explicit (RecoverAsync) so that a damaged checkpoint fails the start instead of
                 // silently yielding an empty store.
                 TryRecoverLatest = false,
             };
+            RequireUnmanaged<TokenHash, TokenRecord, TokenUpdate>();
             _store = new FasterKV<TokenHash, TokenRecord>(settings);
         }
         catch
@@ -272,6 +273,16 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
     // several pages in memory, large enough that a 64 MiB log is not thousands of tiny flushes.
     private static long PageSizeFor(long memorySizeBytes) =>
         Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)memorySizeBytes) / 32, 16 * 1024, 4 * 1024 * 1024);
+
+    // Unmanaged key, value and session input keep FASTER on its BlittableAllocator, clear of its reflection paths
+    // (generic allocator, DataContractSerializer, MakeGenericType): FASTER.TrimSuppressions.xml relies on it, and the
+    // constraints make a reference field in any of the three a compile error.
+    private static void RequireUnmanaged<TKey, TValue, TInput>()
+        where TKey : unmanaged
+        where TValue : unmanaged
+        where TInput : unmanaged
+    {
+    }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
