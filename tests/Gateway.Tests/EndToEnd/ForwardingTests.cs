@@ -187,7 +187,7 @@ public sealed class ScriptedGatewayFixture : IAsyncLifetime
     {
         Gateway = await GatewayProcess.StartAsync(_storage.Path, Upstream.Url);
         Http = Gateway.CreateClient();
-        Token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view"));
+        Token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view book"));
     }
 
     public async Task DisposeAsync()
@@ -227,6 +227,9 @@ public sealed class ScriptedGatewayFixture : IAsyncLifetime
             case "length-and-chunked":
                 await ScriptedUpstream.SendAsync(stream, ok + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
                 return true;
+            case "close-after":
+                await ScriptedUpstream.SendAsync(stream, ok + "Connection: close\r\nContent-Length: 2\r\n\r\nok");
+                return false; // the scripts do not read request bodies: never reuse a connection that carried one
             case "early-hints":
                 await ScriptedUpstream.SendAsync(stream, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + ok + "Content-Length: 2\r\n\r\nok");
                 return true;
@@ -288,6 +291,21 @@ public sealed class UpstreamProtocolTests(ScriptedGatewayFixture fixture) : ICla
         // Each request after the first found its pooled connection closed by the upstream and was sent again on a
         // fresh one (the first may have reused a connection the upstream kept).
         Assert.InRange(fixture.Upstream.Connections - before, 2, 3);
+    }
+
+    [Fact]
+    public async Task RequestWithBody_IsNotSentOnAnIdleConnectionTheUpstreamClosed()
+    {
+        var (_, closed) = await GetAsync("silently-closed");
+        await Task.Delay(200); // let the upstream's FIN reach the gateway's idle connection
+
+        using var request = Api(HttpMethod.Post, "/timetravels/bookings?case=close-after", fixture.Token);
+        request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        using var response = await Http.SendAsync(request);
+
+        // A body cannot be sent twice, so the gateway checks an idle connection before using it for one.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(closed, response.Headers.GetValues("X-Connection").Single());
     }
 
     [Fact]
