@@ -49,11 +49,12 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
     /// <summary>Opens a store in a fresh temp folder and registers <see cref="ClientId"/> and <see cref="Username"/>.</summary>
     /// <param name="memorySizeBytes">In-memory log size, bytes; by default 4 MiB, as the tests use.</param>
     /// <param name="indexBuckets">Hash index buckets (a power of two); by default 2^14, as the tests use.</param>
-    public static async Task<BenchmarkGateway> OpenAsync(long memorySizeBytes = 1 << 22, int indexBuckets = 1 << 14)
+    /// <param name="readCacheMemorySizeBytes">FASTER read cache size, bytes; 0 (default) is off, as the gateway runs.</param>
+    public static async Task<BenchmarkGateway> OpenAsync(long memorySizeBytes = 1 << 22, int indexBuckets = 1 << 14, long readCacheMemorySizeBytes = 0)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fastgateway-bench", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(path);
-        var options = new TokenStoreOptions { Path = path, MemorySizeBytes = memorySizeBytes, IndexBuckets = indexBuckets };
+        var options = new TokenStoreOptions { Path = path, MemorySizeBytes = memorySizeBytes, IndexBuckets = indexBuckets, ReadCacheMemorySizeBytes = readCacheMemorySizeBytes };
         var store = await FasterTokenStore.OpenAsync(options, NullLogger<FasterTokenStore>.Instance).ConfigureAwait(false);
 
         var registry = System.IO.Path.Combine(path, "registry");

@@ -33,6 +33,9 @@ public class TokenStoreScalingBenchmarks
     /// <summary>Sizes run unless <c>--tokens</c> says otherwise.</summary>
     public static IReadOnlyList<int> TokenCounts { get; set; } = [1_000, 1_000_000, 10_000_000];
 
+    /// <summary>Read cache sizes in MiB, 0 = off (the gateway's default); <c>--read-cache-mib 0,256</c> adds the proposal's case.</summary>
+    public static IReadOnlyList<int> ReadCacheSizes { get; set; } = [0];
+
     private const int SampleSize = 1 << 18;
     private readonly string _path = "/timetravels/bookings/42";
     private readonly HttpMethodKind _method = HttpMethodKind.Get;
@@ -47,11 +50,15 @@ public class TokenStoreScalingBenchmarks
     [ParamsSource(nameof(TokenCounts))]
     public int TokenCount { get; set; }
 
+    /// <summary>FASTER read cache, MiB (0 = off). With 256 MiB, every token of the 2^18 sample fits once it has been read.</summary>
+    [ParamsSource(nameof(ReadCacheSizes))]
+    public int ReadCacheMiB { get; set; }
+
     /// <summary>Opens a store, bulk-loads <see cref="TokenCount"/> tokens, and draws the random sample.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        _gateway = BenchmarkGateway.OpenAsync(memorySizeBytes: 512L << 20, indexBuckets: 1 << 22).GetAwaiter().GetResult();
+        _gateway = BenchmarkGateway.OpenAsync(memorySizeBytes: 512L << 20, indexBuckets: 1 << 22, readCacheMemorySizeBytes: (long)ReadCacheMiB << 20).GetAwaiter().GetResult();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var record = TokenRecord.Create(TokenKind.AccessToken, BenchmarkGateway.ClientId, owner: null, GatewayDefinition.AllScopes, GatewayDefinition.ScopeSchemaId, now - 10, now + 86_400);
         var elapsed = TokenStoreBulkLoad.Load(_gateway.Store, TokenCount, record);
