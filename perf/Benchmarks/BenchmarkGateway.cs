@@ -18,6 +18,9 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
     /// <summary>The client every benchmark token belongs to.</summary>
     public const string ClientId = "bench-client";
 
+    /// <summary>The resource owner of user tokens (<see cref="IssueAsync"/> with <c>user: true</c>).</summary>
+    public const string Username = "bench-user";
+
     private BenchmarkGateway(string path, FasterTokenStore store, DurableRegistry<OAuthClient> clients, DurableRegistry<ResourceOwner> users, ScopeCatalog scopes)
     {
         Path = path;
@@ -43,12 +46,15 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
 
     public AccessValidator Validator { get; }
 
-    /// <summary>Opens a store (4 MiB log in memory, 2^14 index buckets, as the tests use) and registers <see cref="ClientId"/>.</summary>
-    public static async Task<BenchmarkGateway> OpenAsync()
+    /// <summary>Opens a store in a fresh temp folder and registers <see cref="ClientId"/> and <see cref="Username"/>.</summary>
+    /// <param name="memorySizeBytes">In-memory log size, bytes; by default 4 MiB, as the tests use.</param>
+    /// <param name="indexBuckets">Hash index buckets (a power of two); by default 2^14, as the tests use.</param>
+    /// <param name="readCacheMemorySizeBytes">FASTER read cache size, bytes; 0 (default) is off, as the gateway runs.</param>
+    public static async Task<BenchmarkGateway> OpenAsync(long memorySizeBytes = 1 << 22, int indexBuckets = 1 << 14, long readCacheMemorySizeBytes = 0)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fastgateway-bench", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(path);
-        var options = new TokenStoreOptions { Path = path, MemorySizeBytes = 1 << 22, IndexBuckets = 1 << 14 };
+        var options = new TokenStoreOptions { Path = path, MemorySizeBytes = memorySizeBytes, IndexBuckets = indexBuckets, ReadCacheMemorySizeBytes = readCacheMemorySizeBytes };
         var store = await FasterTokenStore.OpenAsync(options, NullLogger<FasterTokenStore>.Instance).ConfigureAwait(false);
 
         var registry = System.IO.Path.Combine(path, "registry");
@@ -62,12 +68,17 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
             TokenEndpointAuthMethod = "client_secret_basic",
         });
         var users = UserRegistry.Load(registry);
+        users.Upsert(new ResourceOwner { Username = Username, PasswordHash = "", CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60 });
         return new BenchmarkGateway(path, store, clients, users, ScopeCatalog.Load(path));
     }
 
-    /// <summary>Stores an active client-credentials access token with every scope, valid for an hour, durably.</summary>
+    /// <summary>Stores an active access token with every scope, valid for an hour, durably.</summary>
+    /// <param name="user">
+    /// false: a client-credentials token (no owner, no grant family). true: a user token as the authorization-code
+    /// and password grants issue it, owned by <see cref="Username"/> in a new grant family (its record stored too).
+    /// </param>
     /// <returns>The token's text (what a client sends after <c>Bearer </c>).</returns>
-    public async Task<string> IssueAsync()
+    public async Task<string> IssueAsync(bool user = false)
     {
         var token = OAuth.AccessTokens.Generate();
         if (!TokenHash.TryCompute(token, out var key))
@@ -76,7 +87,13 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var record = TokenRecord.Create(TokenKind.AccessToken, ClientId, owner: null, GatewayDefinition.AllScopes, GatewayDefinition.ScopeSchemaId, now - 10, now + 3600);
+        var owner = user ? Username : null;
+        var record = TokenRecord.Create(TokenKind.AccessToken, ClientId, owner, GatewayDefinition.AllScopes, GatewayDefinition.ScopeSchemaId, now - 10, now + 3600);
+        if (user)
+        {
+            record.FamilyId = await OAuth.GrantFamilies.StartAsync(Store, ClientId, Username, GatewayDefinition.AllScopes, now - 10, CancellationToken.None).ConfigureAwait(false);
+        }
+
         await Store.AddAsync(key, record, CancellationToken.None).ConfigureAwait(false);
         return token;
     }

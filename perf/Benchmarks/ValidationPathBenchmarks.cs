@@ -10,13 +10,16 @@ namespace FastGateway.Benchmarks;
 /// <summary>
 /// Each stage of a protected request's validation, and the whole path (<see cref="AccessValidator.Validate"/>) as
 /// the baseline, for an allowed <c>GET /timetravels/bookings/42</c> with a client-credentials token that is in
-/// FASTER's in-memory log. Every stage must allocate 0 bytes.
+/// FASTER's in-memory log. Every stage must allocate 0 bytes. The user-token rows repeat the standing check and the
+/// whole path for a token with an owner and a grant family (authorization-code and password grants).
 /// </summary>
 /// <remarks>
 /// <code>
 /// ParseAuthorization ──► MatchRoute ──► ComputeTokenHash ──► LookupToken ──► CheckStanding ──► CheckScope
 /// └────────────────────────────── Validate (baseline: all of them, in the gateway's order) ───────────────┘
 /// </code>
+/// A user token adds, inside CheckStanding, a users-registry lookup, the family key (a SHA-256, TokenHash.ForFamily) and a
+/// FASTER read of the grant-family record.
 /// Results are returned (not discarded) so the JIT cannot remove the work.
 /// </remarks>
 [MemoryDiagnoser]
@@ -32,8 +35,10 @@ public class ValidationPathBenchmarks
     private TokenHash _key;
     private TokenRecord _record;
     private ulong _requiredScopes;
+    private StringValues _userAuthorization;
+    private TokenRecord _userRecord;
 
-    /// <summary>Opens a real store in a temp folder and stores one token durably.</summary>
+    /// <summary>Opens a real store in a temp folder and stores a client token and a user token (and its family) durably.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -46,10 +51,19 @@ public class ValidationPathBenchmarks
             throw new InvalidOperationException("The benchmark token is not in the store.");
         }
 
+        var userToken = _gateway.IssueAsync(user: true).GetAwaiter().GetResult();
+        _userAuthorization = "Bearer " + userToken;
+        if (!TokenHash.TryCompute(userToken, out var userKey) || !_gateway.Store.TryGet(userKey, out _userRecord) || !_userRecord.HasFamily)
+        {
+            throw new InvalidOperationException("The benchmark user token is not in the store.");
+        }
+
         var route = GatewayDefinition.Match(_method, _path);
         _requiredScopes = route.RequiredScopes;
         if (route.Status != RouteMatchStatus.Matched
-            || _gateway.Validator.Validate(_method, _path, _authorization, out _, out _, out _) != AccessDecision.Allowed)
+            || _gateway.Validator.Validate(_method, _path, _authorization, out _, out _, out _) != AccessDecision.Allowed
+            || _gateway.Validator.Validate(_method, _path, _userAuthorization, out _, out var identity, out _) != AccessDecision.Allowed
+            || identity.Owner != BenchmarkGateway.Username)
         {
             throw new InvalidOperationException("The benchmark request is not allowed: the numbers would measure a refusal.");
         }
@@ -86,4 +100,12 @@ public class ValidationPathBenchmarks
     /// <summary>The whole validation path (<see cref="AccessValidator.Validate"/>): every stage above, plus the expiry check.</summary>
     [Benchmark(Baseline = true)]
     public int Validate() => (int)_gateway.Validator.Validate(_method, _path, _authorization, out _, out _, out _);
+
+    /// <summary>As <see cref="CheckStanding"/> for a user token: client and users registry lookups, and the FASTER read of its grant-family record.</summary>
+    [Benchmark]
+    public bool CheckStandingUserToken() => _gateway.Standing.IsActive(_userRecord);
+
+    /// <summary>As <see cref="Validate"/> for a user token (owner and grant family).</summary>
+    [Benchmark]
+    public int ValidateUserToken() => (int)_gateway.Validator.Validate(_method, _path, _userAuthorization, out _, out _, out _);
 }

@@ -96,6 +96,14 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
                 TryRecoverLatest = false,
             };
             RequireUnmanaged<TokenHash, TokenRecord, TokenUpdate>();
+            if (options.ReadCacheMemorySizeBytes > 0)
+            {
+                // Disk reads are copied into this cache, so a token used again is read from memory (see TokenStoreOptions).
+                settings.ReadCacheEnabled = true;
+                settings.ReadCacheMemorySize = options.ReadCacheMemorySizeBytes;
+                settings.ReadCachePageSize = PageSizeFor(options.ReadCacheMemorySizeBytes);
+            }
+
             _store = new FasterKV<TokenHash, TokenRecord>(settings);
         }
         catch
@@ -133,7 +141,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
     /// <param name="logger">Logger for recovery and checkpoint events.</param>
     /// <param name="cancellationToken">Cancels recovery.</param>
     /// <returns>A ready store (<see cref="IsReady"/> is true).</returns>
-    /// <exception cref="ArgumentException">An option is out of range (memory below 64 KiB, index buckets not a power of two).</exception>
+    /// <exception cref="ArgumentException">An option is out of range (memory or a read cache below 64 KiB, index buckets not a power of two).</exception>
     /// <exception cref="IOException">The folder cannot be created or the log files opened.</exception>
     /// <exception cref="FasterException">A checkpoint exists but cannot be recovered (the store refuses to start empty over it).</exception>
     public static async Task<FasterTokenStore> OpenAsync(TokenStoreOptions options, ILogger<FasterTokenStore> logger, CancellationToken cancellationToken = default)
@@ -144,6 +152,11 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
         if (options.MemorySizeBytes < MinMemorySizeBytes)
         {
             throw new ArgumentException($"MemorySizeBytes must be at least {MinMemorySizeBytes} bytes.", nameof(options));
+        }
+
+        if (options.ReadCacheMemorySizeBytes is > 0 and < MinMemorySizeBytes)
+        {
+            throw new ArgumentException($"ReadCacheMemorySizeBytes must be 0 (off) or at least {MinMemorySizeBytes} bytes.", nameof(options));
         }
 
         if (options.IndexBuckets <= 0 || !BitOperations.IsPow2(options.IndexBuckets))

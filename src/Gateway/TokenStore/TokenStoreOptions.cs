@@ -38,6 +38,13 @@ internal sealed record TokenStoreOptions
     /// </summary>
     public int WriteSessions { get; init; } = 32;
 
+    /// <summary>
+    /// Size of FASTER's read cache, in bytes; 0 (the default) turns it off. When on, a record read back from disk is
+    /// kept in this in-memory cache, so a token looked up again (a client using its token for an hour) is served from
+    /// memory instead of another disk read. Rounded down to a power of two by FASTER; at least 64 KiB when on.
+    /// </summary>
+    public long ReadCacheMemorySizeBytes { get; init; }
+
     /// <summary>Default log segment (file) size: 8 MiB.</summary>
     public const long DefaultSegmentSizeBytes = 8L * 1024 * 1024;
 

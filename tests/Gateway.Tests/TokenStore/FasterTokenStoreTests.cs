@@ -171,6 +171,37 @@ public sealed class FasterTokenStoreTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public async Task TryGet_ReadCacheOn_FindsDiskRecordsAgain()
+    {
+        const int count = 5_000;
+        // 64 KiB of log memory holds a few hundred records: most of the 5,000 are on disk; the read cache keeps what is read back.
+        var options = _folder.Options(memorySizeBytes: 64 * 1024, writeSessions: 128) with { ReadCacheMemorySizeBytes = 1 << 20 };
+        await using var store = await FasterTokenStore.OpenAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<FasterTokenStore>.Instance);
+        var writes = new Task[count];
+        for (var i = 0; i < count; i++)
+        {
+            writes[i] = store.AddAsync(TempStoreFolder.Key($"cached-{i}"), TempStoreFolder.Record($"client-{i}", (ulong)i), CancellationToken.None).AsTask();
+        }
+
+        await Task.WhenAll(writes);
+
+        // Twice: from disk into the read cache, then from the read cache.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var i in new[] { 0, 1, 17, 2_500, count - 1 })
+            {
+                Assert.True(store.TryGet(TempStoreFolder.Key($"cached-{i}"), out var record), $"record {i}, pass {pass}");
+                Assert.Equal($"client-{i}", record.ClientId);
+            }
+        }
+
+        // A revocation must not be hidden by a stale cached copy.
+        Assert.True(await store.RevokeAsync(TempStoreFolder.Key("cached-1"), CancellationToken.None));
+        Assert.True(store.TryGet(TempStoreFolder.Key("cached-1"), out var revoked));
+        Assert.Equal(TokenState.Revoked, revoked.State);
+    }
+
+    [Fact]
     public async Task AddAsync_ConcurrentWriters_AllFoundAfterReopen()
     {
         const int writers = 8;
