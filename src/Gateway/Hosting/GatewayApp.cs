@@ -62,7 +62,7 @@ public static class GatewayApp
         services.AddSingleton(_ => storageLock);
         // Blocking here is safe: it runs once at start-up, before the server exists, with no synchronization context.
         services.AddSingleton(sp => FasterTokenStore.OpenAsync(
-            new TokenStoreOptions { Path = Path.Combine(storage.Path, "tokens"), MemorySizeBytes = storage.MemorySizeBytes },
+            new TokenStoreOptions { Path = Path.Combine(storage.Path, "tokens"), MemorySizeBytes = storage.MemorySizeBytes, ReadCacheMemorySizeBytes = storage.ReadCacheMemorySizeBytes },
             sp.GetRequiredService<ILogger<FasterTokenStore>>()).GetAwaiter().GetResult());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ScopeCatalog.Load(storage.Path));

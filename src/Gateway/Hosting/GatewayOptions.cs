@@ -52,6 +52,13 @@ internal sealed record StorageOptions
     public long MemorySizeBytes { get; set; } = 64L << 20;
 
     /// <summary>
+    /// Memory for FASTER's read cache, in bytes: tokens read back from disk are kept there, so a token in use is read
+    /// from disk once, not on every request (measured: 10 million tokens, validation 5.9 us and 952 B allocated per
+    /// request without it, 0.51 us and 0 B with it; perf/RESULTS.md). Default 32 MiB (about 160,000 tokens); 0 = off.
+    /// </summary>
+    public long ReadCacheMemorySizeBytes { get; set; } = 32L << 20;
+
+    /// <summary>
     /// Seconds between automatic sweeps of the token store (expired-token removal, then log compaction). Default 3600; 0 = off.
     /// </summary>
     public int SweepInterval { get; set; } = 3600;
