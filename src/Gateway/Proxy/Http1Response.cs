@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Collections.Frozen;
 using System.IO.Pipelines;
 using System.Text;
 
@@ -49,6 +50,11 @@ internal static class Http1Response
     ];
 
     private const int MaxChunkLineBytes = 4096;
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> HopByHopLookup =
+        Http1Request.HopByHop.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly int LongestHopByHopName = Http1Request.HopByHop.Max(name => name.Length);
 
     // RFC 9110 section 5.6.2 tchar: what a field name may hold.
     private static readonly SearchValues<byte> TokenBytes =
@@ -307,10 +313,17 @@ internal static class Http1Response
         return -1;
     }
 
-    private static bool IsHopByHop(ReadOnlySpan<byte> name) =>
-        Ascii.EqualsIgnoreCase(name, "Keep-Alive"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Connection"u8) || Ascii.EqualsIgnoreCase(name, "TE"u8)
-        || Ascii.EqualsIgnoreCase(name, "Upgrade"u8) || Ascii.EqualsIgnoreCase(name, "Trailer"u8) || Ascii.EqualsIgnoreCase(name, "Proxy-Authenticate"u8)
-        || Ascii.EqualsIgnoreCase(name, "Proxy-Authorization"u8);
+    // The one hop-by-hop list (Http1Request.HopByHop), looked up without allocating a string for the name.
+    private static bool IsHopByHop(ReadOnlySpan<byte> name)
+    {
+        if (name.Length > LongestHopByHopName)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[name.Length];
+        return Ascii.ToUtf16(name, chars, out _) == OperationStatus.Done && HopByHopLookup.Contains(chars);
+    }
 
     // The head ends at the first empty line; a bare LF counts as a line end (RFC 9112 section 2.2).
     private static bool TryFindHeadEnd(in ReadOnlySequence<byte> buffer, out SequencePosition end)

@@ -160,8 +160,8 @@ public sealed class ScriptedUpstream : IDisposable
         }
     }
 
-    // The request head, byte by byte up to CRLF CRLF (the scripts' requests carry no body); null at end of stream.
-    private static async Task<string?> ReadHeadAsync(NetworkStream stream)
+    /// <summary>An HTTP/1.1 head (request or response), byte by byte up to CRLF CRLF, so no body byte is consumed; null at end of stream.</summary>
+    public static async Task<string?> ReadHeadAsync(NetworkStream stream)
     {
         var head = new StringBuilder();
         var one = new byte[1];
