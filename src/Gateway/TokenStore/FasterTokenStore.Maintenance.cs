@@ -163,7 +163,7 @@ internal sealed partial class FasterTokenStore
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default).ConfigureAwait(false);
 
-            // The copies carry no serial numbers: durability comes from this checkpoint, which also lets FASTER
+            // The copies become durable with this checkpoint, which also lets FASTER
             // delete the segments below the new begin address.
             await CommitCheckpointAsync().ConfigureAwait(false);
             // That checkpoint records the new begin address, so nothing below it is needed for recovery any more, and

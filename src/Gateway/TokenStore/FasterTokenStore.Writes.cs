@@ -81,19 +81,20 @@ internal sealed partial class FasterTokenStore
     }
 
     /// <summary>
-    /// The one durable-write path: apply <paramref name="write"/> on an exclusively held write session with the
-    /// session's next serial number, ask for a commit, and wait until the session's commit point covers it.
+    /// The one durable-write path: apply <paramref name="write"/> on an exclusively held write session, take the
+    /// commit that the next checkpoint to start will complete, hand the session back, ask for a commit and wait.
     /// </summary>
     private async ValueTask<(Status Status, TokenRecord Output)> WriteDurablyAsync<TWrite>(TWrite write, CancellationToken cancellationToken)
         where TWrite : struct, IStoreWrite
     {
         ThrowIfDisposed();
+        Status status;
+        var output = default(TokenRecord);
+        Task commit;
         var session = await _writeSessions.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfDisposed();
-            Status status;
-            var output = default(TokenRecord);
             // One writer at a time inside FASTER's synchronous write call: when the in-memory log is full, an
             // upsert spins on its thread until pages are flushed and evicted, and those flushes complete on
             // the thread pool. Many writers spinning at once starved the pool (measured: 32 concurrent writers
@@ -102,7 +103,7 @@ internal sealed partial class FasterTokenStore
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                status = write.Apply(session.Session, ref session.SerialNo, ref output);
+                status = write.Apply(session, ref output);
             }
             finally
             {
@@ -113,30 +114,32 @@ internal sealed partial class FasterTokenStore
             {
                 // A disk-resident record (RMW) or a full in-memory log (the write waits for pages to be flushed
                 // and evicted). Awaited, not blocked on: a blocked thread-pool thread can starve the very I/O
-                // completions and checkpoint loop the write is waiting for. Finished before the commit wait so
-                // the checkpoint never lists it as excluded.
-                (status, output) = await CompletePendingWriteAsync(session.Session, output).ConfigureAwait(false);
+                // completions and checkpoint loop the write is waiting for.
+                (status, output) = await CompletePendingWriteAsync(session, output).ConfigureAwait(false);
             }
 
-            if (status.IsFaulted)
-            {
-                throw new FasterException("The token store could not write a record (log I/O error).");
-            }
-
-            if (!write.Wrote(status))
-            {
-                return (status, output);
-            }
-
-            _commitRequests.Writer.TryWrite(true);
-            // Held exclusively, the session's latest serial number is ours: this waits for our write(s).
-            await session.Session.WaitForCommitAsync(cancellationToken).ConfigureAwait(false);
-            return (status, output);
+            // Read only now that the write is in the log, and before the session goes back: DisposeAsync drains the
+            // sessions, then takes its final checkpoint, so it commits every write that got this far.
+            commit = Volatile.Read(ref _nextCommit).Task;
         }
         finally
         {
             _writeSessions.Writer.TryWrite(session);
         }
+
+        if (status.IsFaulted)
+        {
+            throw new FasterException("The token store could not write a record (log I/O error).");
+        }
+
+        if (!write.Wrote(status))
+        {
+            return (status, output);
+        }
+
+        _commitRequests.Writer.TryWrite(true);
+        await commit.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (status, output);
     }
 
     private static async ValueTask<(Status Status, TokenRecord Output)> CompletePendingWriteAsync(TokenSession session, TokenRecord output)
@@ -160,8 +163,8 @@ internal sealed partial class FasterTokenStore
     }
 
     /// <summary>
-    /// The group-commit loop: sleeps until a writer asks for a commit, then takes one fold-over hybrid-log
-    /// checkpoint for everything written so far. Requests made while a checkpoint runs coalesce into one more.
+    /// The group-commit loop: sleeps until a writer asks for a commit, then takes one checkpoint for everything
+    /// written so far. Requests made while a checkpoint runs coalesce into one more.
     /// </summary>
     private async Task RunCheckpointLoopAsync()
     {
@@ -169,47 +172,66 @@ internal sealed partial class FasterTokenStore
         while (await requests.WaitToReadAsync().ConfigureAwait(false))
         {
             requests.TryRead(out _);
-            try
+            if (!await TakeGroupCommitAsync().ConfigureAwait(false))
             {
-                var (success, token) = await _store.TakeHybridLogCheckpointAsync(CheckpointType.FoldOver).ConfigureAwait(false);
-                if (success)
-                {
-                    Log.CheckpointTaken(_logger, token, _store.CurrentVersion);
-                }
-                else
-                {
-                    // Another checkpoint was running; ours must still happen after it.
-                    _commitRequests.Writer.TryWrite(true);
-                    await Task.Delay(1).ConfigureAwait(false);
-                }
-            }
-#pragma warning disable CA1031 // The loop must survive any checkpoint failure: writers wait on it. Logged, retried.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.CheckpointFailed(_logger, ex);
+                // The waiting writers still need a checkpoint; pause so a persistent failure is not a busy loop.
                 _commitRequests.Writer.TryWrite(true);
-                await Task.Delay(100).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(10)).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Takes one fold-over hybrid-log checkpoint and, when it commits, completes every commit handed out before it
+    /// started (see the class remarks for why that covers their writes). Called by the checkpoint loop, and once by
+    /// <see cref="DisposeAsync"/> after the loop has ended.
+    /// </summary>
+    /// <returns>false when the checkpoint failed (logged) or another checkpoint (compaction's) was running.</returns>
+    private async Task<bool> TakeGroupCommitAsync()
+    {
+        _uncommitted.Add(Interlocked.Exchange(ref _nextCommit, NewCommit()));
+        try
+        {
+            var (success, token) = await _store.TakeHybridLogCheckpointAsync(CheckpointType.FoldOver).ConfigureAwait(false);
+            if (!success)
+            {
+                return false;
+            }
+
+            Log.CheckpointTaken(_logger, token, _store.CurrentVersion);
+            foreach (var commit in _uncommitted)
+            {
+                commit.TrySetResult();
+            }
+
+            _uncommitted.Clear();
+            return true;
+        }
+#pragma warning disable CA1031 // Writers wait on this: any checkpoint failure is logged and retried, never thrown.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.CheckpointFailed(_logger, ex);
+            return false;
         }
     }
 
     /// <summary>One write operation, as a struct so the generic write path is specialized per operation.</summary>
     private interface IStoreWrite
     {
-        /// <summary>Applies the operation(s), each with the next serial number (<c>++serialNo</c>) so the commit point covers every one.</summary>
-        Status Apply(TokenSession session, ref long serialNo, ref TokenRecord output);
+        /// <summary>Applies the operation(s); a pending status is completed by the caller.</summary>
+        Status Apply(TokenSession session, ref TokenRecord output);
 
         bool Wrote(Status status);
     }
 
     private readonly struct UpsertWrite(TokenHash key, TokenRecord value) : IStoreWrite
     {
-        public Status Apply(TokenSession session, ref long serialNo, ref TokenRecord output)
+        public Status Apply(TokenSession session, ref TokenRecord output)
         {
             var k = key;
             var v = value;
-            return session.Upsert(ref k, ref v, Empty.Default, ++serialNo);
+            return session.Upsert(ref k, ref v);
         }
 
         public bool Wrote(Status status) => true;
@@ -217,11 +239,11 @@ internal sealed partial class FasterTokenStore
 
     private readonly struct SetStateWrite(TokenHash key, TokenUpdate update) : IStoreWrite
     {
-        public Status Apply(TokenSession session, ref long serialNo, ref TokenRecord output)
+        public Status Apply(TokenSession session, ref TokenRecord output)
         {
             var k = key;
             var input = update;
-            return session.RMW(ref k, ref input, ref output, Empty.Default, ++serialNo);
+            return session.RMW(ref k, ref input, ref output);
         }
 
         // RMW never creates records: NotFound means nothing was written.
@@ -234,10 +256,10 @@ internal sealed partial class FasterTokenStore
         Revoke,
     }
 
-    /// <summary>Several deletes or revocations on one session, each with its own serial number, committed together.</summary>
+    /// <summary>Several deletes or revocations on one session, committed together.</summary>
     private readonly struct BatchWrite(IReadOnlyList<TokenHash> keys, int start, int count, BatchOperation operation) : IStoreWrite
     {
-        public Status Apply(TokenSession session, ref long serialNo, ref TokenRecord output)
+        public Status Apply(TokenSession session, ref TokenRecord output)
         {
             var status = default(Status);
             var pending = default(Status);
@@ -246,8 +268,8 @@ internal sealed partial class FasterTokenStore
             {
                 var k = keys[i];
                 status = operation == BatchOperation.Delete
-                    ? session.Delete(ref k, Empty.Default, ++serialNo)
-                    : session.RMW(ref k, ref input, ref output, Empty.Default, ++serialNo);
+                    ? session.Delete(ref k)
+                    : session.RMW(ref k, ref input, ref output);
                 if (status.IsPending)
                 {
                     pending = status;

@@ -33,8 +33,9 @@ internal sealed record TokenStoreOptions
     public int ReadSessions { get; init; }
 
     /// <summary>
-    /// Number of pooled write sessions, i.e. how many durable writes can wait for the same group commit;
-    /// more concurrent writers queue for a session. Default 32.
+    /// Number of pooled write sessions: how many writes can be inside FASTER at once (a session is held for the
+    /// write and, for a record read back from disk, its I/O, not for the commit wait; any number of writers share
+    /// a group commit). More concurrent writers queue for a session. Default 32.
     /// </summary>
     public int WriteSessions { get; init; } = 32;
 
