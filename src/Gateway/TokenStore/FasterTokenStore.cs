@@ -255,7 +255,19 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
             Log.WritersStillWaiting(_logger);
         }
 
-        if (_readSlots.Length > 0 && _readSlots[0] is not null && !await TakeGroupCommitAsync().ConfigureAwait(false))
+        // Retried: a compaction's checkpoint may still be running (TakeGroupCommitAsync then returns false at once).
+        var committed = _readSlots.Length == 0 || _readSlots[0] is null;
+        for (var attempt = 0; attempt < 20 && !committed; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+            }
+
+            committed = await TakeGroupCommitAsync().ConfigureAwait(false);
+        }
+
+        if (!committed)
         {
             var failed = new FasterException("The token store closed before the write was committed (its last checkpoint failed).");
             foreach (var commit in _uncommitted)
