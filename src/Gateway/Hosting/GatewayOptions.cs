@@ -74,7 +74,8 @@ internal sealed record AdminOptions
 /// <summary>Configuration section <c>Proxy</c>: forwarding to upstreams.</summary>
 internal sealed record ProxyOptions
 {
-    /// <summary>Seconds to wait for an upstream's response headers before answering 504. Default 100.</summary>
+    /// <summary>Seconds to wait for an upstream's response headers before answering 504 (checked once a second, so up to
+    /// one second more). Default 100.</summary>
     public double Timeout { get; set; } = 100;
 
     /// <summary>Seconds to wait for a TCP connection to an upstream before answering 502. Default 5.</summary>

@@ -34,6 +34,7 @@ internal readonly record struct ForwardedIdentity(string ClientId, string? Owner
 internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILogger<HttpForwarder> logger)
 {
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.Timeout);
+    private readonly long _timeoutMs = (long)(options.Value.Timeout * 1000);
 
     /// <summary>Forwards the current request to <paramref name="upstream"/> and writes its response.</summary>
     /// <param name="context">The client's request.</param>
@@ -53,7 +54,6 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         var isHead = HttpMethods.IsHead(request.Method);
         var aborted = context.RequestAborted;
         UpstreamConnection? connection = null;
-        CancellationTokenRegistration onAbort = default;
         var reusable = false;
         var bodySent = false;
         try
@@ -63,8 +63,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
             {
                 connection = await RentAsync(upstream.Pool, hasBody, aborted).ConfigureAwait(false);
                 var cancellation = connection.Cancellation;
-                cancellation.CancelAfter(_timeout);
-                onAbort = aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), cancellation);
+                connection.ArmDeadline(Environment.TickCount64 + _timeoutMs, aborted);
                 try
                 {
                     Http1Request.WriteHead(connection.Writer, context, upstream, path, basePathLength, basePath, identity, chunked);
@@ -86,14 +85,15 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
                     && (e is IOException || ReferenceEquals(e, Http1Response.ReadNothing)))
                 {
                     // The upstream closed this idle connection as we reused it: nothing was processed, try a new one.
-                    onAbort.Dispose();
                     connection.Dispose();
                     connection = null;
                     context.Response.Clear();
                 }
             }
 
-            connection.Cancellation.CancelAfter(Timeout.InfiniteTimeSpan); // the deadline covers the head only
+            // The deadline covers the head only; a client abort still cancels the body. Lost to the heartbeat at the
+            // last moment: the body copy sees the cancellation.
+            connection.TryExtendDeadline(long.MaxValue);
             bool completed;
             try
             {
@@ -146,10 +146,9 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         }
         finally
         {
-            onAbort.Dispose();
             if (connection is not null)
             {
-                if (reusable && connection.Cancellation.TryReset())
+                if (reusable && connection.DisarmDeadline())
                 {
                     connection.Exchanges++;
                     upstream.Pool.Return(connection);

@@ -30,9 +30,76 @@ internal sealed class UpstreamConnection : IDisposable
     /// <summary>Writes requests to the upstream.</summary>
     public PipeWriter Writer { get; }
 
-    /// <summary>Cancels this connection's pending reads and writes: the response-header deadline and client aborts.
-    /// Reset (not replaced) between exchanges; a cancelled connection is never pooled.</summary>
+    /// <summary>Cancels this connection's pending reads and writes, fired by the pool's heartbeat
+    /// (<see cref="CheckDeadline"/>); a cancelled connection is never pooled.</summary>
     public CancellationTokenSource Cancellation { get; } = new();
+
+    // Deadline of the exchange in progress (Environment.TickCount64, ms): 0 none, Fired once the heartbeat claimed it.
+    private long _deadline;
+    private CancellationToken _clientAborted;
+    private const long Fired = -1;
+
+    /// <summary>
+    /// Arms the exchange's deadline: the pool's heartbeat cancels <see cref="Cancellation"/> once
+    /// <paramref name="deadline"/> has passed or <paramref name="clientAborted"/> fired, whichever comes first.
+    /// Checked once a second, as Kestrel checks its own timeouts, so a request pays no timer or registration.
+    /// </summary>
+    /// <param name="deadline">When to give up, in <see cref="Environment.TickCount64"/> milliseconds.</param>
+    /// <param name="clientAborted">The client's request-aborted token.</param>
+    public void ArmDeadline(long deadline, CancellationToken clientAborted)
+    {
+        _clientAborted = clientAborted;
+        Volatile.Write(ref _deadline, deadline);
+    }
+
+    /// <summary>Moves the armed deadline (after the response head: to <see cref="long.MaxValue"/>, so only a client abort fires).</summary>
+    /// <returns>false when the heartbeat fired first: <see cref="Cancellation"/> is (or is about to be) cancelled.</returns>
+    public bool TryExtendDeadline(long deadline)
+    {
+        var current = Volatile.Read(ref _deadline);
+        while (current != Fired)
+        {
+            var seen = Interlocked.CompareExchange(ref _deadline, deadline, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Disarms the deadline at the end of the exchange.</summary>
+    /// <returns>false when the heartbeat fired first: <see cref="Cancellation"/> is (or is about to be) cancelled.</returns>
+    public bool DisarmDeadline()
+    {
+        _clientAborted = default;
+        return Interlocked.Exchange(ref _deadline, 0) != Fired;
+    }
+
+    /// <summary>Called by the heartbeat: cancels the exchange when its deadline passed or its client went away.</summary>
+    /// <param name="now"><see cref="Environment.TickCount64"/>.</param>
+    public void CheckDeadline(long now)
+    {
+        var deadline = Volatile.Read(ref _deadline);
+        if (deadline > 0 && (now >= deadline || _clientAborted.IsCancellationRequested)
+            && Interlocked.CompareExchange(ref _deadline, Fired, deadline) == deadline)
+        {
+            try
+            {
+                Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed by its exchange meanwhile: nothing left to cancel.
+            }
+        }
+    }
+
+    /// <summary>The pool that opened this connection; it forgets the connection when it is disposed.</summary>
+    internal UpstreamConnectionPool? Pool { get; set; }
 
     /// <summary>How many exchanges completed on this connection (0 = fresh).</summary>
     public int Exchanges { get; set; }
@@ -83,6 +150,7 @@ internal sealed class UpstreamConnection : IDisposable
     /// <summary>Closes the connection at once (no graceful flush: a connection is disposed only when broken or retired).</summary>
     public void Dispose()
     {
+        Pool?.Forget(this);
         _socket.Dispose();
         // The pipes return their pooled buffers; completing a writer with unflushed bytes tries the closed socket.
         try
@@ -107,6 +175,10 @@ internal sealed class UpstreamConnection : IDisposable
 internal sealed class UpstreamConnectionPool : IDisposable
 {
     private readonly ConcurrentQueue<UpstreamConnection> _idle = new();
+    // Every open connection, idle or in an exchange, for the heartbeat's deadline checks. Changed per connection
+    // opened or closed, never per request.
+    private readonly ConcurrentDictionary<UpstreamConnection, byte> _open = new();
+    private readonly Timer _heartbeat;
     private readonly string _host;
     private readonly int _port;
     private readonly bool _useTls;
@@ -130,7 +202,11 @@ internal sealed class UpstreamConnectionPool : IDisposable
         _idleTimeoutMs = (long)idleTimeout.TotalMilliseconds;
         var period = TimeSpan.FromMilliseconds(Math.Clamp(_idleTimeoutMs / 2, 1000, 30_000));
         _pruner = new Timer(static state => ((UpstreamConnectionPool)state!).Prune(), this, period, period);
+        _heartbeat = new Timer(static state => ((UpstreamConnectionPool)state!).CheckDeadlines(), this, HeartbeatPeriod, HeartbeatPeriod);
     }
+
+    /// <summary>How often exchange deadlines and client aborts are checked (Kestrel's heartbeat period).</summary>
+    public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>Takes an idle connection that has not timed out.</summary>
     public bool TryRent([NotNullWhen(true)] out UpstreamConnection? connection)
@@ -159,7 +235,10 @@ internal sealed class UpstreamConnectionPool : IDisposable
         deadline.CancelAfter(_connectTimeout);
         try
         {
-            return await UpstreamConnection.ConnectAsync(_host, _port, _useTls, deadline.Token).ConfigureAwait(false);
+            var connection = await UpstreamConnection.ConnectAsync(_host, _port, _useTls, deadline.Token).ConfigureAwait(false);
+            connection.Pool = this;
+            _open.TryAdd(connection, 0);
+            return connection;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -183,7 +262,20 @@ internal sealed class UpstreamConnectionPool : IDisposable
     {
         _disposed = true;
         _pruner.Dispose();
+        _heartbeat.Dispose();
         CloseIdle();
+    }
+
+    /// <summary>Drops a closed connection from the heartbeat's set.</summary>
+    internal void Forget(UpstreamConnection connection) => _open.TryRemove(connection, out _);
+
+    private void CheckDeadlines()
+    {
+        var now = Environment.TickCount64;
+        foreach (var connection in _open.Keys)
+        {
+            connection.CheckDeadline(now);
+        }
     }
 
     private void CloseIdle()

@@ -192,6 +192,9 @@ public sealed class ScriptedGatewayFixture : IAsyncLifetime
         _storage.Dispose();
     }
 
+    /// <summary>Completed when the gateway closed the connection of a "hang" request.</summary>
+    public static TaskCompletionSource HangClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     // Returns whether the connection stays open for another request. Final responses say which connection served them (X-Connection).
     private static async Task<bool> AnswerAsync(string head, NetworkStream stream, int connection)
     {
@@ -224,6 +227,15 @@ public sealed class ScriptedGatewayFixture : IAsyncLifetime
             case "close-after":
                 await ScriptedUpstream.SendAsync(stream, ok + "Connection: close\r\nContent-Length: 2\r\n\r\nok");
                 return false; // the scripts do not read request bodies: never reuse a connection that carried one
+            case "hang":
+                // Never answers; completes HangClosed once the gateway closes the connection (reads return 0).
+                var one = new byte[1];
+                while (await stream.ReadAsync(one) > 0)
+                {
+                }
+
+                HangClosed.TrySetResult();
+                return false;
             case "early-hints":
                 await ScriptedUpstream.SendAsync(stream, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + ok + "Content-Length: 2\r\n\r\nok");
                 return true;
@@ -332,6 +344,19 @@ public sealed class UpstreamProtocolTests(ScriptedGatewayFixture fixture) : ICla
 
         Assert.Equal("hello", body);
         Assert.NotEqual(connection, next); // RFC 9112 section 6.1: such a connection is closed after the response
+    }
+
+    [Fact]
+    public async Task ClientGivesUpWhileUpstreamIsSilent_GatewayClosesTheUpstreamConnection()
+    {
+        // Proxy:Timeout is 100 s here: a prompt close can only come from the client's abort (seen by the heartbeat).
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings?case=hang", fixture.Token), giveUp.Token));
+
+        // A liveness bound, not a speed check: the heartbeat ticks every second.
+        await ScriptedGatewayFixture.HangClosed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("ok", await GetTextAsync("ok")); // and the gateway goes on serving
     }
 
     [Fact]
