@@ -94,15 +94,25 @@ public sealed class AccessValidatorTests : IAsyncLifetime
         StringValues bearer = "Bearer " + await IssueAsync("view book", owner: "marty");
         const string Path = "/timetravels/bookings/42";
         Assert.Equal(AccessDecision.Allowed, _validator.Validate(HttpMethodKind.Get, Path, bearer, out _, out _, out _));
+        _ = _validator.Validate(HttpMethodKind.Delete, Path, bearer, out _, out _, out _);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        // Up to three blocks of 2,000 validations; one must allocate nothing. A FASTER read runs whatever epoch work is
+        // pending (the tail of the issuing write's checkpoint) on the reading thread: seen once to allocate in the
+        // first block. A per-call allocation shows in every block.
+        var allocated = new List<long>();
+        for (var block = 0; block < 3 && (allocated.Count == 0 || allocated[^1] != 0); block++)
         {
-            _validator.Validate(HttpMethodKind.Get, Path, bearer, out _, out _, out _);
-            _validator.Validate(HttpMethodKind.Delete, Path, bearer, out _, out _, out _);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                _validator.Validate(HttpMethodKind.Get, Path, bearer, out _, out _, out _);
+                _validator.Validate(HttpMethodKind.Delete, Path, bearer, out _, out _, out _);
+            }
+
+            allocated.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(allocated[^1] == 0, $"bytes allocated per block of 2,000 validations: {string.Join(", ", allocated)}");
     }
 
     [Fact]
