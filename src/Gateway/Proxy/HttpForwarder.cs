@@ -34,7 +34,7 @@ internal readonly record struct ForwardedIdentity(string ClientId, string? Owner
 internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILogger<HttpForwarder> logger)
 {
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.Timeout);
-    private readonly long _timeoutMs = (long)(options.Value.Timeout * 1000);
+    private readonly long _timeoutMs = Math.Max(1L, (long)TimeSpan.FromSeconds(options.Value.Timeout).TotalMilliseconds);
 
     /// <summary>Forwards the current request to <paramref name="upstream"/> and writes its response.</summary>
     /// <param name="context">The client's request.</param>
