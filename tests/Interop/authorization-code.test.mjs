@@ -4,7 +4,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
-import { discoverServer, createUser, registerClient, authorizationCodeFlow, signInAndApprove, getBookings, insecure } from './gateway.mjs';
+import { discoverServer, createUser, registerClient, authorizationRequest, authorizationCodeFlow, signInAndApprove, getBookings, insecure } from './gateway.mjs';
 
 let gateway;
 let user;
@@ -73,13 +73,7 @@ test('public client (none): code + PKCE with client_id alone', async () => {
 
 test('the consent page can narrow the scope: the token has only what the user ticked', async () => {
   const app = await registerClient({ publicClient: true });
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const url = new URL(gateway.as.authorization_endpoint);
-  for (const [name, value] of Object.entries({
-    client_id: app.client.client_id, redirect_uri: app.redirectUri, response_type: 'code', scope: 'view book',
-    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256', state,
-  })) url.searchParams.set(name, value);
+  const { authorizationUrl: url, codeVerifier, state } = await authorizationRequest(gateway, app, 'view book');
 
   const callback = await signInAndApprove(url, user, ['view']);
   const params = oauth.validateAuthResponse(gateway.as, app.client, callback, state);
@@ -90,12 +84,7 @@ test('the consent page can narrow the scope: the token has only what the user ti
 
 test('the library refuses a callback whose state does not match', async () => {
   const app = await registerClient({ publicClient: true });
-  const state = oauth.generateRandomState();
-  const url = new URL(gateway.as.authorization_endpoint);
-  for (const [name, value] of Object.entries({
-    client_id: app.client.client_id, redirect_uri: app.redirectUri, response_type: 'code', scope: 'view',
-    code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()), code_challenge_method: 'S256', state,
-  })) url.searchParams.set(name, value);
+  const { authorizationUrl: url, state } = await authorizationRequest(gateway, app, 'view');
 
   const callback = await signInAndApprove(url, user);
   assert.equal(callback.searchParams.get('state'), state);
@@ -105,12 +94,7 @@ test('the library refuses a callback whose state does not match', async () => {
 
 test('a wrong PKCE verifier is invalid_grant', async () => {
   const app = await registerClient({ publicClient: true });
-  const state = oauth.generateRandomState();
-  const url = new URL(gateway.as.authorization_endpoint);
-  for (const [name, value] of Object.entries({
-    client_id: app.client.client_id, redirect_uri: app.redirectUri, response_type: 'code', scope: 'view',
-    code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()), code_challenge_method: 'S256', state,
-  })) url.searchParams.set(name, value);
+  const { authorizationUrl: url, state } = await authorizationRequest(gateway, app, 'view');
 
   const params = oauth.validateAuthResponse(gateway.as, app.client, await signInAndApprove(url, user), state);
   const response = await oauth.authorizationCodeGrantRequest(gateway.as, app.client, app.clientAuth, params, app.redirectUri,

@@ -175,19 +175,22 @@ export async function signInAndApprove(authorizationUrl, { username, password },
  * URL, the test plays the user, the library validates the callback (state) and redeems the code.
  * Returns the token response, the callback parameters and what the exchange needed.
  */
-export async function authorizationCodeFlow({ as }, { client, clientAuth, redirectUri }, user, scope = 'view book') {
+// An authorization request (RFC 6749 section 4.1.1) with a fresh S256 PKCE verifier (RFC 7636) and state.
+export async function authorizationRequest({ as }, { client, redirectUri }, scope) {
   const codeVerifier = oauth.generateRandomCodeVerifier();
-  const codeChallenge = await oauth.calculatePKCECodeChallenge(codeVerifier);
   const state = oauth.generateRandomState();
-
   const authorizationUrl = new URL(as.authorization_endpoint);
-  authorizationUrl.searchParams.set('client_id', client.client_id);
-  authorizationUrl.searchParams.set('redirect_uri', redirectUri);
-  authorizationUrl.searchParams.set('response_type', 'code');
-  authorizationUrl.searchParams.set('scope', scope);
-  authorizationUrl.searchParams.set('code_challenge', codeChallenge);
-  authorizationUrl.searchParams.set('code_challenge_method', 'S256');
-  authorizationUrl.searchParams.set('state', state);
+  for (const [name, value] of Object.entries({
+    client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope,
+    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256', state,
+  })) authorizationUrl.searchParams.set(name, value);
+  return { authorizationUrl, codeVerifier, state };
+}
+
+export async function authorizationCodeFlow(gateway, app, user, scope = 'view book') {
+  const { as } = gateway;
+  const { client, clientAuth, redirectUri } = app;
+  const { authorizationUrl, codeVerifier, state } = await authorizationRequest(gateway, app, scope);
 
   const callbackUrl = await signInAndApprove(authorizationUrl, user, scope.split(' '));
   if (callbackUrl.origin + callbackUrl.pathname !== redirectUri) {
