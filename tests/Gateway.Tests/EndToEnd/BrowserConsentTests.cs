@@ -62,7 +62,7 @@ public sealed class BrowserConsentTests(GatewayFixture fixture)
         await page.WaitForSelectorAsync("input[name=scope][value=book]");
         await page.UncheckAsync("input[name=scope][value=book]");
         // The committed docs/consent-page.png is refreshed only on request (FG_UPDATE_SCREENSHOT=1), so test runs leave the tree clean.
-        var screenshotFolder = Environment.GetEnvironmentVariable("FG_UPDATE_SCREENSHOT") == "1" ? Path.Combine(RepositoryRoot(), "docs") : AppContext.BaseDirectory;
+        var screenshotFolder = Environment.GetEnvironmentVariable("FG_UPDATE_SCREENSHOT") == "1" ? Path.Combine(ExternalTool.RepositoryRoot(), "docs") : AppContext.BaseDirectory;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshotFolder, "consent-page.png"), FullPage = true });
         await page.ClickAsync("button[value=approve]");
         await page.WaitForURLAsync(url => url.StartsWith(redirectUri, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 60_000 });
@@ -85,17 +85,6 @@ public sealed class BrowserConsentTests(GatewayFixture fixture)
         Assert.DoesNotContain("book", scope!.Split(' '));
         using var booking = await OAuthCalls.PostJsonAsync(fixture.Http, "/timetravels/bookings", tokens.AccessToken, new { passenger = "Marty", destination = "2015-10-21" });
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, booking.StatusCode); // "book" was unticked on the consent page
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory!.FullName, "FastGateway.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory.FullName;
     }
 
     /// <summary>The client's redirect URI: a loopback Kestrel that records the code it receives.</summary>

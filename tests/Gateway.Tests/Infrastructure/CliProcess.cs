@@ -50,21 +50,5 @@ public static class CliProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
-    private static string CliDll
-    {
-        get
-        {
-            // tests/Gateway.Tests/bin/<Configuration>/net10.0/ -> src/Cli/bin/<Configuration>/net10.0/fastgateway-admin.dll
-            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var configuration = testBin.Parent!.Name;
-            var root = testBin;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "FastGateway.sln")))
-            {
-                root = root.Parent;
-            }
-
-            var dll = Path.Combine(root!.FullName, "src", "Cli", "bin", configuration, testBin.Name, "fastgateway-admin.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the command line first: {dll} is missing");
-        }
-    }
+    private static string CliDll => ExternalTool.BuildOutput("src/Cli", "fastgateway-admin.dll");
 }

@@ -72,4 +72,16 @@ public static class ExternalTool
 
         return directory?.FullName ?? throw new DirectoryNotFoundException("FastGateway.sln not found above " + AppContext.BaseDirectory);
     }
+
+    /// <summary>
+    /// A file of another project's build output, for the configuration and target framework these tests were built
+    /// with: tests/Gateway.Tests/bin/Release/net10.0/ -> <paramref name="project"/>/bin/Release/net10.0/<paramref name="fileName"/>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">That project has not been built.</exception>
+    public static string BuildOutput(string project, string fileName)
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var path = Path.Combine(RepositoryRoot(), project, "bin", testBin.Parent!.Name, testBin.Name, fileName);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build {project} first: {path} is missing");
+    }
 }

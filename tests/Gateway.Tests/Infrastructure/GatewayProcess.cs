@@ -163,21 +163,5 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     [GeneratedRegex(@"Now listening on: (https?://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
 
-    private static string GatewayDll
-    {
-        get
-        {
-            // tests/Gateway.Tests/bin/<Configuration>/net10.0/ -> src/Gateway/bin/<Configuration>/net10.0/FastGateway.dll
-            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var configuration = testBin.Parent!.Name;
-            var root = testBin;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "FastGateway.sln")))
-            {
-                root = root.Parent;
-            }
-
-            var dll = Path.Combine(root!.FullName, "src", "Gateway", "bin", configuration, testBin.Name, "FastGateway.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the gateway first: {dll} is missing");
-        }
-    }
+    private static string GatewayDll => ExternalTool.BuildOutput("src/Gateway", "FastGateway.dll");
 }
