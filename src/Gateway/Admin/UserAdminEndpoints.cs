@@ -44,7 +44,7 @@ internal sealed class UserAdminEndpoints(DurableRegistry<ResourceOwner> users, T
         var user = new ResourceOwner
         {
             Username = request.Username!,
-            PasswordHash = PasswordHasher.Hash(request.Password!),
+            PasswordHash = await PasswordHasher.HashAsync(request.Password!),
             CreatedAt = time.GetUtcNow().ToUnixTimeSeconds(),
         };
         if (!users.TryAdd(user))
@@ -116,7 +116,7 @@ internal sealed class UserAdminEndpoints(DurableRegistry<ResourceOwner> users, T
             return;
         }
 
-        if (!users.TryReplace(current, current with { PasswordHash = PasswordHasher.Hash(request.Password!) }))
+        if (!users.TryReplace(current, current with { PasswordHash = await PasswordHasher.HashAsync(request.Password!) }))
         {
             audit.User("set_password", username, "conflict");
             await ErrorResponse.WriteAsync(context, 409, ErrorCodes.InvalidRequest, $"user '{username}' was changed or deleted meanwhile; retry");

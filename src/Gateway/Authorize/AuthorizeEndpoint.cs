@@ -334,7 +334,7 @@ internal sealed partial class AuthorizeEndpoint(
         var username = ((string?)form["username"] ?? "").Trim();
         var password = (string?)form["password"] ?? "";
         // Authenticate does the same PBKDF2 work for unknown users, so timing does not reveal who exists.
-        if (username.Length == 0 || password.Length == 0 || username.Length > 64 || !users.Authenticate(username, password))
+        if (username.Length == 0 || password.Length == 0 || username.Length > 64 || !await users.AuthenticateAsync(username, password))
         {
             Log.SignInFailed(logger, client.ClientId);
             await WriteSignInAsync(context, client, request, username.Length > 64 ? "" : username, "The username or password is incorrect.");

@@ -30,6 +30,8 @@ namespace FastGateway.Hosting;
 /// </remarks>
 public static class GatewayApp
 {
+    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     /// <summary>
     /// Builds the app from standard .NET configuration (appsettings.json, environment variables with
     /// <c>__</c>, <c>--Key=Value</c> arguments, <c>--urls</c>). Opens and recovers the token store.
@@ -50,6 +52,18 @@ public static class GatewayApp
         });
 
         var configuration = builder.Configuration;
+        var proxyOptions = configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions();
+        if (proxyOptions.InlineScheduling)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+            // The runtime reads this once, when the first socket registers with epoll: no socket is open yet here.
+            // An explicit value (0 included) is left alone.
+            if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+            {
+                Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+            }
+        }
+
         var services = builder.Services;
         services.Configure<OAuthOptions>(configuration.GetSection("OAuth"));
         services.Configure<StorageOptions>(configuration.GetSection("Storage"));
@@ -74,7 +88,7 @@ public static class GatewayApp
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SettingsAdminEndpoints>();
         // Built now so a missing or malformed upstream stops the start; the factory hands it to the container to dispose.
-        var upstreams = UpstreamTable.FromConfiguration(configuration, configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions());
+        var upstreams = UpstreamTable.FromConfiguration(configuration, proxyOptions);
         services.AddSingleton(_ => upstreams);
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<TokenIssuer>();

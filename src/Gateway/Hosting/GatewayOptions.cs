@@ -86,6 +86,17 @@ internal sealed record ProxyOptions
     /// timeouts of common upstreams (nginx 75, Kestrel 130), so the gateway closes first.
     /// </summary>
     public double IdleTimeout { get; set; } = 60;
+
+    /// <summary>
+    /// Whether requests run on the socket threads, as an event loop does (nginx, HAProxy): Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c> plus the runtime's inline socket completions
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>, set for the process unless already set). A proxied
+    /// request then reads, validates, forwards and answers without a thread-pool hop. Everything that is not a
+    /// protected-API request (OAuth endpoints, admin API, pages: they hash passwords and wait for durable writes)
+    /// still moves to the thread pool first. Default true. Set false when most token reads miss FASTER's memory:
+    /// such a read waits for the disk on a socket thread, stalling the connections that share it.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
 }
 
 /// <summary>

@@ -4,6 +4,7 @@ using FastGateway.Errors;
 using FastGateway.Generated;
 using FastGateway.Hosting;
 using FastGateway.Scopes;
+using Microsoft.Extensions.Options;
 
 namespace FastGateway.Proxy;
 
@@ -13,9 +14,10 @@ namespace FastGateway.Proxy;
 /// RFC 6750 section 3, and forwards allowed requests with <see cref="HttpForwarder"/>.
 /// </summary>
 /// <remarks>It runs first in the pipeline, ahead of the exception handler, so it answers its own unexpected failures.</remarks>
-internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, ILogger<ProtectedApiMiddleware> logger)
+internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, IOptions<ProxyOptions> options, ILogger<ProtectedApiMiddleware> logger)
 {
     private const string Realm = "FastGateway";
+    private readonly bool _onSocketThread = options.Value.InlineScheduling;
 
     /// <summary>Handles the request, or passes it on when it is under no API.</summary>
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -38,7 +40,7 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
 
         return decision switch
         {
-            AccessDecision.NoApi => next(context),
+            AccessDecision.NoApi => _onSocketThread ? OnThreadPoolAsync(context, next) : next(context),
             AccessDecision.Allowed => ForwardAsync(context, path, route, new ForwardedIdentity(identity.ClientId, identity.Owner, scopes.Format(granted))),
             AccessDecision.NoResource => ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound,
                 $"no resource of API '{GatewayDefinition.Apis[route.ApiIndex].DisplayName}' matches {request.Method} {path}"),
@@ -49,6 +51,14 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
             AccessDecision.InsufficientScope => InsufficientScope(context, route),
             _ => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token is not valid"),
         };
+    }
+
+    // With ProxyOptions.InlineScheduling this runs on a socket thread, which must not hash passwords or wait for
+    // durable writes while other connections' I/O waits behind it.
+    private static async Task OnThreadPoolAsync(HttpContext context, RequestDelegate next)
+    {
+        await Task.Yield();
+        await next(context).ConfigureAwait(false);
     }
 
     private Task ForwardAsync(HttpContext context, string path, RouteMatch route, ForwardedIdentity identity)

@@ -30,6 +30,15 @@ internal static class PasswordHasher
         return string.Join('$', Prefix, Iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
+    /// <summary>
+    /// <see cref="Hash"/> on the thread pool: its PBKDF2 run takes a few hundred milliseconds of CPU, which must not
+    /// hold a socket thread (with <c>Proxy:InlineScheduling</c>, request code runs on one).
+    /// </summary>
+    public static Task<string> HashAsync(string password) => Task.Run(() => Hash(password));
+
+    /// <summary><see cref="Verify"/> on the thread pool, for the reason given at <see cref="HashAsync"/>.</summary>
+    public static Task<bool> VerifyAsync(string? storedHash, string password) => Task.Run(() => Verify(storedHash, password));
+
     /// <summary>Checks a password in constant time.</summary>
     /// <param name="storedHash">The stored hash, or null when the user is unknown (the work is done anyway).</param>
     /// <param name="password">The password presented.</param>

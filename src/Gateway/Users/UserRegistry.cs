@@ -11,10 +11,11 @@ internal static class UserRegistry
     public static DurableRegistry<ResourceOwner> Load(string storagePath) =>
         new(Path.Combine(storagePath, "users.json"), u => u.Username, GatewayJsonContext.Default.ListResourceOwner);
 
-    /// <summary>Checks a username and password; false for an unknown user or a wrong password (same cost either way).</summary>
-    public static bool Authenticate(this DurableRegistry<ResourceOwner> users, string username, string password)
+    /// <summary>Checks a username and password on the thread pool; false for an unknown user or a wrong password (same
+    /// cost either way).</summary>
+    public static async Task<bool> AuthenticateAsync(this DurableRegistry<ResourceOwner> users, string username, string password)
     {
         users.TryGet(username, out var user);
-        return PasswordHasher.Verify(user?.PasswordHash, password) && user is not null;
+        return await PasswordHasher.VerifyAsync(user?.PasswordHash, password).ConfigureAwait(false) && user is not null;
     }
 }

@@ -38,7 +38,15 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <param name="storagePath">The Storage:Path folder.</param>
     /// <param name="upstream">Upstreams:timetravels.</param>
     /// <param name="extraArgs">More --Key=Value arguments.</param>
-    public static async Task<GatewayProcess> StartAsync(string storagePath, string upstream, params string[] extraArgs)
+    public static Task<GatewayProcess> StartAsync(string storagePath, string upstream, params string[] extraArgs) =>
+        StartAsync(storagePath, upstream, environment: null, extraArgs);
+
+    /// <summary>Starts a gateway with extra environment variables and waits until it listens.</summary>
+    /// <param name="storagePath">The Storage:Path folder.</param>
+    /// <param name="upstream">Upstreams:timetravels.</param>
+    /// <param name="environment">Variables added to the gateway's environment.</param>
+    /// <param name="extraArgs">More --Key=Value arguments.</param>
+    public static async Task<GatewayProcess> StartAsync(string storagePath, string upstream, IReadOnlyDictionary<string, string>? environment, params string[] extraArgs)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -46,6 +54,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(GatewayDll);
         foreach (var arg in (string[])[
             "--urls=http://127.0.0.1:0",

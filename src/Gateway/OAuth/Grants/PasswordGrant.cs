@@ -41,7 +41,7 @@ internal sealed partial class PasswordGrant(FasterTokenStore store, DurableRegis
             return GrantResult.Fail(ErrorCodes.InvalidScope, problem);
         }
 
-        if (username.Length > TokenRecord.MaxIdentifierBytes || !users.Authenticate(username, password))
+        if (username.Length > TokenRecord.MaxIdentifierBytes || !await users.AuthenticateAsync(username, password).ConfigureAwait(false))
         {
             Log.PasswordGrantRefused(logger, client.ClientId, username);
             return GrantResult.InvalidGrant("the username or password is wrong");
