@@ -30,8 +30,6 @@ namespace FastGateway.Hosting;
 /// </remarks>
 public static class GatewayApp
 {
-    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     /// <summary>
     /// Builds the app from standard .NET configuration (appsettings.json, environment variables with
     /// <c>__</c>, <c>--Key=Value</c> arguments, <c>--urls</c>). Opens and recovers the token store.
@@ -55,13 +53,7 @@ public static class GatewayApp
         var proxyOptions = configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions();
         if (proxyOptions.InlineScheduling)
         {
-            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-            // The runtime reads this once, when the first socket registers with epoll: no socket is open yet here.
-            // An explicit value (0 included) is left alone.
-            if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
-            {
-                Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
-            }
+            UseInlineScheduling(builder);
         }
 
         var services = builder.Services;
@@ -238,6 +230,31 @@ public static class GatewayApp
     /// client_id_issued_at and suspension). A client deleted through the admin API is not recreated: the start
     /// logs a warning naming it, until it is removed from configuration or registered again with POST /admin/v1/clients.
     /// </summary>
+    /// <summary>
+    /// <see cref="ProxyOptions.InlineScheduling"/>: Kestrel runs request code where the socket operation completed, and
+    /// the runtime completes socket operations on its epoll threads, so a proxied request makes no thread-pool hop.
+    /// </summary>
+    /// <remarks>
+    /// The runtime reads both variables once, when the first socket registers with epoll; no socket is open yet here.
+    /// Values the operator set (0 included) are left alone. Twice as many socket threads as cores: with one per core,
+    /// a socket thread that the kernel preempted (cores shared with the upstream, a sidecar, a load generator) held up
+    /// half the connections, and p99 latency doubled (perf/RESULTS.md, 2026-11-22).
+    /// </remarks>
+    private static void UseInlineScheduling(WebApplicationBuilder builder)
+    {
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        SetUnlessSet("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        SetUnlessSet("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", (2 * Environment.ProcessorCount).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        static void SetUnlessSet(string variable, string value)
+        {
+            if (Environment.GetEnvironmentVariable(variable) is null)
+            {
+                Environment.SetEnvironmentVariable(variable, value);
+            }
+        }
+    }
+
     private static void BootstrapClients(ConfigurationManager configuration, DurableRegistry<OAuthClient> registry, DurableRegistry<DeletedClient> deleted, ILogger logger)
     {
         foreach (var section in configuration.GetSection("Bootstrap:Clients").GetChildren())
