@@ -226,11 +226,6 @@ public static class GatewayApp
     }
 
     /// <summary>
-    /// Creates the clients listed under <c>Bootstrap:Clients</c>, or resets their secret and settings (keeping
-    /// client_id_issued_at and suspension). A client deleted through the admin API is not recreated: the start
-    /// logs a warning naming it, until it is removed from configuration or registered again with POST /admin/v1/clients.
-    /// </summary>
-    /// <summary>
     /// <see cref="ProxyOptions.InlineScheduling"/>: Kestrel runs request code where the socket operation completed, and
     /// the runtime completes socket operations on its epoll threads, so a proxied request makes no thread-pool hop.
     /// </summary>
@@ -255,6 +250,11 @@ public static class GatewayApp
         }
     }
 
+    /// <summary>
+    /// Creates the clients listed under <c>Bootstrap:Clients</c>, or resets their secret and settings (keeping
+    /// client_id_issued_at and suspension). A client deleted through the admin API is not recreated: the start
+    /// logs a warning naming it, until it is removed from configuration or registered again with POST /admin/v1/clients.
+    /// </summary>
     private static void BootstrapClients(ConfigurationManager configuration, DurableRegistry<OAuthClient> registry, DurableRegistry<DeletedClient> deleted, ILogger logger)
     {
         foreach (var section in configuration.GetSection("Bootstrap:Clients").GetChildren())

@@ -90,12 +90,12 @@ internal sealed record ProxyOptions
     /// <summary>
     /// Whether requests run on the socket threads, as an event loop does (nginx, HAProxy): Kestrel's
     /// <c>UnsafePreferInlineScheduling</c> plus the runtime's inline socket completions
-    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>, on <c>DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT</c> = twice the
-    /// cores; each set for the process unless already set). A proxied
-    /// request then reads, validates, forwards and answers without a thread-pool hop. Everything that is not a
-    /// protected-API request (OAuth endpoints, admin API, pages: they hash passwords and wait for durable writes)
-    /// still moves to the thread pool first. Default true. Set false when most token reads miss FASTER's memory:
-    /// such a read waits for the disk on a socket thread, stalling the connections that share it.
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>) on twice as many socket threads as cores
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT</c>); each variable is set for the process unless already set. A
+    /// proxied request then reads, validates, forwards and answers without a thread-pool hop. Any other request (OAuth
+    /// endpoints, admin API, pages) moves to the thread pool first, and password hashing (PBKDF2) always runs there.
+    /// Default true. Set false when most token reads miss FASTER's memory: such a read waits for the disk on a socket
+    /// thread, stalling the connections that share it.
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
 }
