@@ -21,14 +21,14 @@ internal sealed class UpstreamConnection : IDisposable
         _socket = socket;
         _stream = stream;
         Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true));
-        Writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true));
+        Writer = new UpstreamWriter(stream);
     }
 
     /// <summary>Reads the upstream's responses.</summary>
     public PipeReader Reader { get; }
 
     /// <summary>Writes requests to the upstream.</summary>
-    public PipeWriter Writer { get; }
+    public UpstreamWriter Writer { get; }
 
     /// <summary>Cancels this connection's pending reads and writes, fired by the pool's heartbeat
     /// (<see cref="CheckDeadline"/>); a cancelled connection is never pooled.</summary>
@@ -152,15 +152,8 @@ internal sealed class UpstreamConnection : IDisposable
     {
         Pool?.Forget(this);
         _socket.Dispose();
-        // The pipes return their pooled buffers; completing a writer with unflushed bytes tries the closed socket.
-        try
-        {
-            Writer.Complete();
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-        }
-
+        // Both return their pooled buffers; neither touches the closed socket.
+        Writer.Complete();
         Reader.Complete();
         _stream.Dispose();
         Cancellation.Dispose();
