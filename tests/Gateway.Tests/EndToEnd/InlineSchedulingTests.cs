@@ -24,11 +24,6 @@ public sealed class InlineSchedulingTests
         using var http = gateway.CreateClient();
         await CreateUserAsync(http, "marty", "flux-capacitor-88");
         var client = await CreateClientAsync(http, """{"client_name":"pw","scope":"view","grant_types":["password"]}""");
-        using (var warmUp = await PasswordAsync(http, client, "marty", "flux-capacitor-88", "view"))
-        {
-            Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode);
-        }
-
         var token = (await ReadTokensAsync(await PasswordAsync(http, client, "marty", "flux-capacitor-88", "view"))).AccessToken;
         Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(http, token)).Status);
 
@@ -41,12 +36,12 @@ public sealed class InlineSchedulingTests
         var stream = raw.GetStream();
         var body = "grant_type=password&username=marty&password=wrong-password-1985&scope=view";
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{client.ClientId}:{client.ClientSecret}"));
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+        await ScriptedUpstream.SendAsync(stream,
             $"POST /oauth2/token HTTP/1.1\r\nHost: {gateway.BaseAddress.Authority}\r\nAuthorization: Basic {basic}\r\n" +
-            $"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {body.Length}\r\n\r\n"));
+            $"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {body.Length}\r\n\r\n");
         await Task.Delay(300); // the head is parsed and the body read pending (ordering only; nothing is timed)
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(body));
-        var tokenResponse = ReadHeadAsync(stream);
+        await ScriptedUpstream.SendAsync(stream, body);
+        var tokenResponse = ScriptedUpstream.ReadHeadAsync(stream);
         var proxied = GetBookingsAsync(http, token);
 
         // A proxied request sent while the password check runs must not wait for it.
@@ -72,23 +67,5 @@ public sealed class InlineSchedulingTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("marty", owner);
         Assert.Equal("view", scope);
-    }
-
-    private static async Task<string> ReadHeadAsync(NetworkStream stream)
-    {
-        var received = new StringBuilder();
-        var buffer = new byte[4096];
-        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-        {
-            var read = await stream.ReadAsync(buffer);
-            if (read == 0)
-            {
-                break;
-            }
-
-            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
-
-        return received.ToString();
     }
 }
