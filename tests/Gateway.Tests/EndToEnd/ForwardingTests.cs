@@ -6,12 +6,10 @@ using static FastGateway.Tests.Infrastructure.OAuthCalls;
 
 namespace FastGateway.Tests.EndToEnd;
 
-/// <summary>A real gateway in front of <see cref="EchoUpstream"/> (Kestrel), with a token for view and book.</summary>
-public sealed class EchoGatewayFixture : IAsyncLifetime
+/// <summary>A real gateway in front of a test upstream, with a client-credentials token for view and book.</summary>
+public abstract class TokenGatewayFixture : IAsyncLifetime
 {
     private readonly TempFolder _storage = new();
-
-    public EchoUpstream Upstream { get; private set; } = null!;
 
     public GatewayProcess Gateway { get; private set; } = null!;
 
@@ -21,8 +19,7 @@ public sealed class EchoGatewayFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Upstream = await EchoUpstream.StartAsync();
-        Gateway = await GatewayProcess.StartAsync(_storage.Path, Upstream.Url);
+        Gateway = await GatewayProcess.StartAsync(_storage.Path, await StartUpstreamAsync());
         Http = Gateway.CreateClient();
         Token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view book"));
     }
@@ -31,9 +28,28 @@ public sealed class EchoGatewayFixture : IAsyncLifetime
     {
         Http.Dispose();
         await Gateway.DisposeAsync();
-        await Upstream.DisposeAsync();
+        await StopUpstreamAsync();
         _storage.Dispose();
     }
+
+    /// <summary>Starts the upstream; returns its base URL (no trailing '/').</summary>
+    protected abstract Task<string> StartUpstreamAsync();
+
+    protected abstract ValueTask StopUpstreamAsync();
+}
+
+/// <summary>A real gateway in front of <see cref="EchoUpstream"/> (Kestrel).</summary>
+public sealed class EchoGatewayFixture : TokenGatewayFixture
+{
+    public EchoUpstream Upstream { get; private set; } = null!;
+
+    protected override async Task<string> StartUpstreamAsync()
+    {
+        Upstream = await EchoUpstream.StartAsync();
+        return Upstream.Url;
+    }
+
+    protected override ValueTask StopUpstreamAsync() => Upstream.DisposeAsync();
 }
 
 /// <summary>
@@ -165,31 +181,16 @@ public sealed class ForwardingTests(EchoGatewayFixture fixture) : IClassFixture<
 }
 
 /// <summary>A real gateway in front of a <see cref="ScriptedUpstream"/> whose answer is chosen by the query's <c>case</c>.</summary>
-public sealed class ScriptedGatewayFixture : IAsyncLifetime
+public sealed class ScriptedGatewayFixture : TokenGatewayFixture
 {
-    private readonly TempFolder _storage = new();
-
     public ScriptedUpstream Upstream { get; } = new(AnswerAsync);
 
-    public GatewayProcess Gateway { get; private set; } = null!;
+    protected override Task<string> StartUpstreamAsync() => Task.FromResult(Upstream.Url);
 
-    public HttpClient Http { get; private set; } = null!;
-
-    public string Token { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override ValueTask StopUpstreamAsync()
     {
-        Gateway = await GatewayProcess.StartAsync(_storage.Path, Upstream.Url);
-        Http = Gateway.CreateClient();
-        Token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view book"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        Http.Dispose();
-        await Gateway.DisposeAsync();
         Upstream.Dispose();
-        _storage.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Completed when the gateway closed the connection of a "hang" request.</summary>
