@@ -18,7 +18,7 @@ namespace FastGateway.Benchmarks;
 /// ParseAuthorization ──► MatchRoute ──► ComputeTokenHash ──► LookupToken ──► CheckStanding ──► CheckScope
 /// └────────────────────────────── Validate (baseline: all of them, in the gateway's order) ───────────────┘
 /// </code>
-/// A user token adds, inside CheckStanding, a users-registry lookup, the family key (a SHA-256, TokenHash.ForFamily) and a
+/// A user token adds, inside CheckStanding, a users-registry lookup, the family key (TokenHash.ForFamily: the id plus a tag, no hash) and a
 /// FASTER read of the grant-family record.
 /// Results are returned (not discarded) so the JIT cannot remove the work.
 /// </remarks>
