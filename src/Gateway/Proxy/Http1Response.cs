@@ -65,43 +65,47 @@ internal static class Http1Response
         SearchValues.Create([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
 
     /// <summary>
-    /// Consumes one read of the response head: once the final head is whole (interim 1xx responses skipped), sets the
-    /// status and fields on <paramref name="response"/>. Synchronous so the caller's single async loop owns the reads.
+    /// Parses the response head from what <paramref name="connection"/>'s reader holds: once the final head is whole
+    /// (interim 1xx responses skipped), sets the status and fields on <paramref name="response"/> and consumes the head.
+    /// Synchronous so the caller's single async loop owns the reads.
     /// </summary>
     /// <param name="connection">The upstream connection (its reader, and its recent-value cache).</param>
-    /// <param name="result">What the last <see cref="PipeReader.ReadAsync"/> on its reader returned; always advanced past.</param>
     /// <param name="response">The client's response, not started.</param>
     /// <param name="isHead">Whether the request was HEAD (no body follows whatever the fields say).</param>
     /// <param name="head">The body framing and whether the connection can be reused, when this returns true.</param>
-    /// <returns>true when the head is complete; false to read more.</returns>
+    /// <returns>true when the head is complete; false to read more (<see cref="UpstreamReader.ReadAsync"/>) and call again.</returns>
     /// <exception cref="UpstreamProtocolException">Malformed or oversized head, or the connection closed first
     /// (<see cref="ReadNothing"/> when not a byte of a response came).</exception>
-    public static bool TryReadHead(UpstreamConnection connection, in ReadResult result, HttpResponse response, bool isHead, out ResponseHead head)
+    public static bool TryReadHead(UpstreamConnection connection, HttpResponse response, bool isHead, out ResponseHead head)
     {
-        var buffer = result.Buffer;
-        while (TryParseHead(ref buffer, connection, response, isHead, out head, out var interim))
+        var reader = connection.Reader;
+        while (true)
         {
+            var buffered = reader.Buffered;
+            var end = IndexOfHeadEnd(buffered);
+            if (end > MaxHeadBytes || (end < 0 && buffered.Length > MaxHeadBytes))
+            {
+                throw new UpstreamProtocolException($"response head over {MaxHeadBytes} bytes");
+            }
+
+            if (end < 0)
+            {
+                if (reader.IsCompleted)
+                {
+                    throw buffered.IsEmpty ? ReadNothing : new UpstreamProtocolException("the upstream closed the connection mid-head");
+                }
+
+                head = default;
+                return false;
+            }
+
+            var interim = ParseHead(buffered[..end], connection, response, isHead, out head);
+            reader.Consume(end);
             if (!interim)
             {
-                connection.Reader.AdvanceTo(buffer.Start);
                 return true;
             }
         }
-
-        if (buffer.Length > MaxHeadBytes)
-        {
-            throw new UpstreamProtocolException($"response head over {MaxHeadBytes} bytes");
-        }
-
-        if (result.IsCompleted)
-        {
-            throw result.Buffer.IsEmpty
-                ? ReadNothing
-                : new UpstreamProtocolException("the upstream closed the connection mid-head");
-        }
-
-        connection.Reader.AdvanceTo(buffer.Start, buffer.End);
-        return false;
     }
 
     /// <summary>Thrown when the upstream closed the connection before sending any byte of a response: on a reused
@@ -113,7 +117,7 @@ internal static class Http1Response
     /// <returns>false when the client went away (its pipe completed) before the body ended.</returns>
     /// <exception cref="UpstreamProtocolException">The upstream closed early or broke the chunked coding.</exception>
     /// <exception cref="IOException">The upstream connection failed.</exception>
-    public static ValueTask<bool> CopyBodyAsync(PipeReader upstream, PipeWriter client, in ResponseHead head, CancellationToken cancellationToken) => head.Framing switch
+    public static ValueTask<bool> CopyBodyAsync(UpstreamReader upstream, PipeWriter client, in ResponseHead head, CancellationToken cancellationToken) => head.Framing switch
     {
         BodyFraming.ContentLength => CopyLengthAsync(upstream, client, head.ContentLength, cancellationToken),
         BodyFraming.Chunked => CopyChunkedAsync(upstream, client, cancellationToken),
@@ -121,18 +125,10 @@ internal static class Http1Response
         _ => ValueTask.FromResult(true),
     };
 
-    private static bool TryParseHead(ref ReadOnlySequence<byte> buffer, UpstreamConnection connection, HttpResponse response, bool isHead, out ResponseHead head, out bool interim)
+    // Parses one whole head (status line through the empty line); returns whether it was an interim (1xx) response.
+    private static bool ParseHead(ReadOnlySpan<byte> head, UpstreamConnection connection, HttpResponse response, bool isHead, out ResponseHead framing)
     {
-        head = default;
-        interim = false;
-        if (!TryFindHeadEnd(buffer, out var end))
-        {
-            return false;
-        }
-
-        var reader = new SequenceReader<byte>(buffer.Slice(0, end));
-        reader.TryReadTo(out ReadOnlySpan<byte> statusLine, (byte)'\n');
-        statusLine = TrimCr(statusLine);
+        var statusLine = NextLine(ref head);
         // "HTTP/1.x SSS[ reason]"
         if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || statusLine[8] != ' ' || (statusLine.Length > 12 && statusLine[12] != ' ')
             || !Utf8Parser.TryParse(statusLine.Slice(9, 3), out int status, out var consumed) || consumed != 3 || status < 100)
@@ -151,13 +147,9 @@ internal static class Http1Response
             response.StatusCode = status;
         }
 
-        while (true)
+        ReadOnlySpan<byte> line;
+        while (!(line = NextLine(ref head)).IsEmpty)
         {
-            if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\n') || (line = TrimCr(line)).IsEmpty)
-            {
-                break;
-            }
-
             var colon = line.IndexOf((byte)':');
             if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t' || line[colon - 1] is (byte)' ' or (byte)'\t')
             {
@@ -217,7 +209,7 @@ internal static class Http1Response
             }
         }
 
-        buffer = buffer.Slice(end);
+        framing = default;
         if (status < 200)
         {
             if (status == 101)
@@ -225,7 +217,6 @@ internal static class Http1Response
                 throw new UpstreamProtocolException("101 Switching Protocols without an upgrade request");
             }
 
-            interim = true;
             return true;
         }
 
@@ -237,10 +228,10 @@ internal static class Http1Response
             }
         }
 
-        BodyFraming framing;
+        BodyFraming bodyFraming;
         if (isHead || status is 204 or 304)
         {
-            framing = BodyFraming.None;
+            bodyFraming = BodyFraming.None;
             if (contentLength >= 0 && !chunked)
             {
                 response.ContentLength = contentLength; // describes the body a GET would get
@@ -248,22 +239,22 @@ internal static class Http1Response
         }
         else if (chunked)
         {
-            framing = BodyFraming.Chunked;
+            bodyFraming = BodyFraming.Chunked;
             keepAlive &= contentLength < 0; // both: a smuggling attempt or a broken upstream; never reuse (RFC 9112 section 6.1)
         }
         else if (otherCoding || contentLength < 0)
         {
-            framing = BodyFraming.UntilClose;
+            bodyFraming = BodyFraming.UntilClose;
             keepAlive = false;
         }
         else
         {
-            framing = BodyFraming.ContentLength;
+            bodyFraming = BodyFraming.ContentLength;
             response.ContentLength = contentLength;
         }
 
-        head = new ResponseHead(framing, contentLength, keepAlive);
-        return true;
+        framing = new ResponseHead(bodyFraming, contentLength, keepAlive);
+        return false;
     }
 
     private static void AddField(IHeaderDictionary headers, string?[] recentValues, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
@@ -325,52 +316,66 @@ internal static class Http1Response
         return Ascii.ToUtf16(name, chars, out _) == OperationStatus.Done && HopByHopLookup.Contains(chars);
     }
 
-    // The head ends at the first empty line; a bare LF counts as a line end (RFC 9112 section 2.2).
-    private static bool TryFindHeadEnd(in ReadOnlySequence<byte> buffer, out SequencePosition end)
+    // Length of the head through its first empty line, or -1 when it has not all arrived. A bare LF counts as a line
+    // end (RFC 9112 section 2.2). Also finds the end of a chunked trailer section, which ends the same way.
+    private static int IndexOfHeadEnd(ReadOnlySpan<byte> buffered)
     {
-        var reader = new SequenceReader<byte>(buffer);
-        while (reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\n'))
+        var offset = 0;
+        while (true)
         {
-            if (TrimCr(line).IsEmpty)
+            var lf = buffered[offset..].IndexOf((byte)'\n');
+            if (lf < 0)
             {
-                end = reader.Position;
-                return true;
+                return -1;
+            }
+
+            var empty = lf == 0 || (lf == 1 && buffered[offset] == '\r');
+            offset += lf + 1;
+            if (empty)
+            {
+                return offset;
             }
         }
+    }
 
-        end = default;
-        return false;
+    // The next line of a whole head, without its line end; empty at the head's empty line.
+    private static ReadOnlySpan<byte> NextLine(scoped ref ReadOnlySpan<byte> head)
+    {
+        var lf = head.IndexOf((byte)'\n');
+        var line = TrimCr(head[..lf]);
+        head = head[(lf + 1)..];
+        return line;
     }
 
     private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) => line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
 
-    private static async ValueTask<bool> CopyLengthAsync(PipeReader upstream, PipeWriter client, long remaining, CancellationToken cancellationToken)
+    private static async ValueTask<bool> CopyLengthAsync(UpstreamReader upstream, PipeWriter client, long remaining, CancellationToken cancellationToken)
     {
-        var untilClose = remaining == long.MaxValue;
         while (remaining > 0)
         {
-            var result = await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (buffer.IsEmpty && result.IsCompleted)
+            var buffered = upstream.Buffered;
+            if (buffered.IsEmpty)
             {
-                if (untilClose)
+                if (upstream.IsCompleted)
                 {
-                    return true;
+                    return remaining == long.MaxValue
+                        ? true
+                        : throw new UpstreamProtocolException($"the upstream closed the connection with {remaining} body bytes still due");
                 }
 
-                throw new UpstreamProtocolException($"the upstream closed the connection with {remaining} body bytes still due");
+                await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
-            var take = buffer.Slice(0, Math.Min(buffer.Length, remaining));
-            foreach (var segment in take)
+            var take = (int)Math.Min(buffered.Length, remaining);
+            client.Write(buffered[..take]);
+            upstream.Consume(take);
+            if (remaining != long.MaxValue)
             {
-                client.Write(segment.Span);
+                remaining -= take;
             }
 
-            remaining -= take.Length;
-            upstream.AdvanceTo(take.End);
-            var flush = await client.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (flush.IsCompleted)
+            if ((await client.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted)
             {
                 return false;
             }
@@ -379,122 +384,132 @@ internal static class Http1Response
         return true;
     }
 
-    private static async ValueTask<bool> CopyChunkedAsync(PipeReader upstream, PipeWriter client, CancellationToken cancellationToken)
+    private static async ValueTask<bool> CopyChunkedAsync(UpstreamReader upstream, PipeWriter client, CancellationToken cancellationToken)
     {
         long chunkLeft = 0; // data bytes of the current chunk still to copy
         var needCrLf = false; // the CRLF after a chunk's data is still to be read
         while (true)
         {
-            var result = await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var wrote = false;
-            while (true)
+            var (wrote, last) = DecodeChunks(upstream, client, ref chunkLeft, ref needCrLf);
+            if (last)
             {
-                if (chunkLeft > 0)
+                // Last chunk: skip the trailer section up to its empty line (trailers are not forwarded).
+                if (!await SkipTrailersAsync(upstream, cancellationToken).ConfigureAwait(false))
                 {
-                    if (buffer.IsEmpty)
-                    {
-                        break;
-                    }
-
-                    var take = buffer.Slice(0, Math.Min(buffer.Length, chunkLeft));
-                    foreach (var segment in take)
-                    {
-                        client.Write(segment.Span);
-                    }
-
-                    chunkLeft -= take.Length;
-                    buffer = buffer.Slice(take.End);
-                    wrote = true;
-                    needCrLf = chunkLeft == 0;
-                    continue;
+                    throw new UpstreamProtocolException("the upstream closed the connection in the chunked trailer");
                 }
 
-                var reader = new SequenceReader<byte>(buffer);
-                if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\n'))
-                {
-                    if (buffer.Length > MaxChunkLineBytes)
-                    {
-                        throw new UpstreamProtocolException("chunk line too long");
-                    }
-
-                    break;
-                }
-
-                line = TrimCr(line);
-                buffer = buffer.Slice(reader.Position);
-                if (needCrLf)
-                {
-                    if (!line.IsEmpty)
-                    {
-                        throw new UpstreamProtocolException("chunk data not followed by CRLF");
-                    }
-
-                    needCrLf = false;
-                    continue;
-                }
-
-                var extension = line.IndexOf((byte)';');
-                var size = (extension < 0 ? line : line[..extension]).TrimEnd(" \t"u8);
-                if (!Utf8Parser.TryParse(size, out ulong length, out var used, 'x') || used != size.Length || size.IsEmpty || length > long.MaxValue)
-                {
-                    throw new UpstreamProtocolException("malformed chunk size");
-                }
-
-                if (length == 0)
-                {
-                    // Last chunk: skip the trailer section up to its empty line (trailers are not forwarded).
-                    if (!await SkipTrailersAsync(upstream, buffer, cancellationToken).ConfigureAwait(false))
-                    {
-                        throw new UpstreamProtocolException("the upstream closed the connection in the chunked trailer");
-                    }
-
-                    return !wrote || !(await client.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted;
-                }
-
-                chunkLeft = (long)length;
+                return !wrote || !(await client.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted;
             }
 
-            upstream.AdvanceTo(buffer.Start, buffer.End);
             if (wrote && (await client.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted)
             {
                 return false;
             }
 
-            if (result.IsCompleted)
+            if (upstream.IsCompleted)
             {
                 throw new UpstreamProtocolException("the upstream closed the connection mid-chunk");
             }
+
+            await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async ValueTask<bool> SkipTrailersAsync(PipeReader upstream, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    // Decodes what is buffered of a chunked body (RFC 9112 section 7.1) into the client's pipe, consuming it; stops
+    // after the last chunk's size line (last = true) or where the buffered bytes run out.
+    private static (bool Wrote, bool Last) DecodeChunks(UpstreamReader upstream, PipeWriter client, ref long chunkLeft, ref bool needCrLf)
+    {
+        var buffered = upstream.Buffered;
+        var consumed = 0;
+        var wrote = false;
+        var last = false;
+        while (true)
+        {
+            var rest = buffered[consumed..];
+            if (chunkLeft > 0)
+            {
+                if (rest.IsEmpty)
+                {
+                    break;
+                }
+
+                var take = (int)Math.Min(rest.Length, chunkLeft);
+                client.Write(rest[..take]);
+                chunkLeft -= take;
+                consumed += take;
+                wrote = true;
+                needCrLf = chunkLeft == 0;
+                continue;
+            }
+
+            var lf = rest.IndexOf((byte)'\n');
+            if (lf < 0)
+            {
+                if (rest.Length > MaxChunkLineBytes)
+                {
+                    throw new UpstreamProtocolException("chunk line too long");
+                }
+
+                break;
+            }
+
+            var line = TrimCr(rest[..lf]);
+            consumed += lf + 1;
+            if (needCrLf)
+            {
+                if (!line.IsEmpty)
+                {
+                    throw new UpstreamProtocolException("chunk data not followed by CRLF");
+                }
+
+                needCrLf = false;
+                continue;
+            }
+
+            var extension = line.IndexOf((byte)';');
+            var size = (extension < 0 ? line : line[..extension]).TrimEnd(" \t"u8);
+            if (!Utf8Parser.TryParse(size, out ulong length, out var used, 'x') || used != size.Length || size.IsEmpty || length > long.MaxValue)
+            {
+                throw new UpstreamProtocolException("malformed chunk size");
+            }
+
+            if (length == 0)
+            {
+                last = true;
+                break;
+            }
+
+            chunkLeft = (long)length;
+        }
+
+        upstream.Consume(consumed);
+        return (wrote, last);
+    }
+
+    private static async ValueTask<bool> SkipTrailersAsync(UpstreamReader upstream, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var reader = new SequenceReader<byte>(buffer);
-            while (reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\n'))
-            {
-                if (TrimCr(line).IsEmpty)
-                {
-                    upstream.AdvanceTo(reader.Position);
-                    return true;
-                }
-            }
-
-            if (buffer.Length > MaxHeadBytes)
+            var buffered = upstream.Buffered;
+            var end = IndexOfHeadEnd(buffered);
+            if (end > MaxHeadBytes || (end < 0 && buffered.Length > MaxHeadBytes))
             {
                 throw new UpstreamProtocolException("chunked trailer too long");
             }
 
-            upstream.AdvanceTo(buffer.Start, buffer.End);
-            var result = await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (result.IsCompleted && result.Buffer.Length == buffer.Length)
+            if (end >= 0)
+            {
+                upstream.Consume(end);
+                return true;
+            }
+
+            if (upstream.IsCompleted)
             {
                 return false;
             }
 
-            buffer = result.Buffer;
+            await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

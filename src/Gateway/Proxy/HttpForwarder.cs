@@ -21,7 +21,7 @@ internal readonly record struct ForwardedIdentity(string ClientId, string? Owner
 /// <code>
 /// client ──► Kestrel ──► Http1Request: request line + fields (minus hop-by-hop, Authorization, spoofable identity
 ///                        fields) + X-Client-Id / X-Owner / X-Scope + X-Forwarded-*, body re-framed
-///        ──► UpstreamConnectionPool (socket, TLS for https, pipes) ──► upstream
+///        ──► UpstreamConnectionPool (socket, TLS for https, UpstreamWriter/UpstreamReader) ──► upstream
 /// client ◄── Http1Response: status + fields (minus hop-by-hop) ◄── body decoded and copied as it arrives
 /// </code>
 /// Hop-by-hop handling follows RFC 9110 section 7.6.1: the Connection field, every field it names, and the
@@ -75,8 +75,9 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
 
                     await connection.Writer.FlushAsync(cancellation.Token).ConfigureAwait(false);
                     // The head is read here, not in a helper, so an exchange costs one async state machine, not two.
-                    while (!Http1Response.TryReadHead(connection, await connection.Reader.ReadAsync(cancellation.Token).ConfigureAwait(false), context.Response, isHead, out head))
+                    while (!Http1Response.TryReadHead(connection, context.Response, isHead, out head))
                     {
+                        await connection.Reader.ReadAsync(cancellation.Token).ConfigureAwait(false);
                     }
 
                     break;
@@ -178,16 +179,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
     }
 
     // Bytes after a complete response that nobody asked for: the connection's framing is not to be trusted.
-    private static bool IsDrained(UpstreamConnection connection)
-    {
-        if (!connection.Reader.TryRead(out var result))
-        {
-            return true;
-        }
-
-        connection.Reader.AdvanceTo(result.Buffer.Start);
-        return result.Buffer.IsEmpty && !result.IsCompleted;
-    }
+    private static bool IsDrained(UpstreamConnection connection) => connection.Reader.Buffered.IsEmpty && !connection.Reader.IsCompleted;
 
     private static Task FailAsync(HttpContext context, int status, string error, string description)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -9,7 +8,7 @@ namespace FastGateway.Proxy;
 
 /// <summary>
 /// One HTTP/1.1 connection to an upstream: a socket (TLS when the upstream is https) read and written through
-/// pipes, and the per-connection state the forwarder reuses across exchanges.
+/// one buffer each way, and the per-connection state the forwarder reuses across exchanges.
 /// </summary>
 internal sealed class UpstreamConnection : IDisposable
 {
@@ -20,12 +19,12 @@ internal sealed class UpstreamConnection : IDisposable
     {
         _socket = socket;
         _stream = stream;
-        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true));
+        Reader = new UpstreamReader(stream);
         Writer = new UpstreamWriter(stream);
     }
 
     /// <summary>Reads the upstream's responses.</summary>
-    public PipeReader Reader { get; }
+    public UpstreamReader Reader { get; }
 
     /// <summary>Writes requests to the upstream.</summary>
     public UpstreamWriter Writer { get; }

@@ -196,6 +196,25 @@ public sealed class ScriptedGatewayFixture : TokenGatewayFixture
     /// <summary>Completed when the gateway closed the connection of a "hang" request.</summary>
     public static TaskCompletionSource HangClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The chunked encoding the "many-chunks" case sends, and the body it decodes to.</summary>
+    public static string ManyChunks(out string body)
+    {
+        var chunks = new StringBuilder();
+        var decoded = new StringBuilder();
+        for (var i = 0; decoded.Length < 60_000; i++)
+        {
+            var data = new string((char)('a' + (i % 26)), 1 + (i % 37));
+            chunks.Append($"{data.Length:x}\r\n{data}\r\n");
+            decoded.Append(data);
+        }
+
+        body = decoded.ToString();
+        return chunks.ToString();
+    }
+
+    private static string BigFields(int count) =>
+        string.Concat(Enumerable.Range(0, count).Select(i => $"X-Big-{i}: {new string((char)('a' + (i % 26)), 1000)}\r\n"));
+
     // Returns whether the connection stays open for another request. Final responses say which connection served them (X-Connection).
     private static async Task<bool> AnswerAsync(string head, NetworkStream stream, int connection)
     {
@@ -237,6 +256,27 @@ public sealed class ScriptedGatewayFixture : TokenGatewayFixture
 
                 HangClosed.TrySetResult();
                 return false;
+            case "trickle":
+                // Every byte in its own write: heads, chunk lines and the trailer arrive split at every position.
+                foreach (var b in Encoding.ASCII.GetBytes("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + ok
+                    + "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nX-T: 1\r\n\r\n"))
+                {
+                    await stream.WriteAsync(new[] { b });
+                    await Task.Delay(1);
+                }
+
+                return true;
+            case "big-head":
+                // 48 fields of 1,000 bytes: the head outgrows the reader's first buffer (16 KiB) but not the 64 KiB limit.
+                await ScriptedUpstream.SendAsync(stream, ok + BigFields(48) + "Content-Length: 2\r\n\r\nok");
+                return true;
+            case "huge-head":
+                await ScriptedUpstream.SendAsync(stream, ok + BigFields(70) + "Content-Length: 2\r\n\r\nok");
+                return false;
+            case "many-chunks":
+                // Chunks of 1 to 37 bytes, sent at once: chunk lines straddle every boundary of the reader's buffer.
+                await ScriptedUpstream.SendAsync(stream, ok + "Transfer-Encoding: chunked\r\n\r\n" + ManyChunks(out _) + "0\r\n\r\n");
+                return true;
             case "early-hints":
                 await ScriptedUpstream.SendAsync(stream, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + ok + "Content-Length: 2\r\n\r\nok");
                 return true;
@@ -358,6 +398,52 @@ public sealed class UpstreamProtocolTests(ScriptedGatewayFixture fixture) : ICla
         // A liveness bound, not a speed check: the heartbeat ticks every second.
         await ScriptedGatewayFixture.HangClosed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("ok", await GetTextAsync("ok")); // and the gateway goes on serving
+    }
+
+    [Fact]
+    public async Task ResponseArrivingOneByteAtATime_IsParsedWhole_AndTheConnectionIsReused()
+    {
+        var (first, firstConnection) = await GetAsync("trickle");
+        var (second, secondConnection) = await GetAsync("trickle");
+
+        Assert.Equal("hello world", first);
+        Assert.Equal("hello world", second);
+        Assert.Equal(firstConnection, secondConnection);
+    }
+
+    [Fact]
+    public async Task HeadLargerThanTheReadBuffer_IsForwardedWhole()
+    {
+        using var response = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings?case=big-head", fixture.Token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        for (var i = 0; i < 48; i++)
+        {
+            Assert.Equal(new string((char)('a' + (i % 26)), 1000), response.Headers.GetValues($"X-Big-{i}").Single());
+        }
+    }
+
+    [Fact]
+    public async Task HeadOverTheLimit_Returns502Json_AndTheGatewayGoesOn()
+    {
+        using var response = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings?case=huge-head", fixture.Token));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("bad_gateway", (await ReadJsonAsync(response)).GetProperty("error").GetString());
+        Assert.Equal("ok", await GetTextAsync("ok"));
+    }
+
+    [Fact]
+    public async Task ThousandsOfSmallChunks_DecodeWhole_AndTheConnectionIsReused()
+    {
+        ScriptedGatewayFixture.ManyChunks(out var expected);
+        var (first, firstConnection) = await GetAsync("many-chunks");
+        var (second, secondConnection) = await GetAsync("many-chunks");
+
+        Assert.Equal(expected, first);
+        Assert.Equal(expected, second);
+        Assert.Equal(firstConnection, secondConnection);
     }
 
     [Fact]
