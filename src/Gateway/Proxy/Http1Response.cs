@@ -353,7 +353,7 @@ internal static class Http1Response
     {
         while (remaining > 0)
         {
-            var buffered = upstream.Buffered;
+            var buffered = upstream.BufferedMemory;
             if (buffered.IsEmpty)
             {
                 if (upstream.IsCompleted)
@@ -367,15 +367,18 @@ internal static class Http1Response
                 continue;
             }
 
+            // WriteAsync, not Write and FlushAsync: Kestrel writes the response head and the first bytes of the body
+            // into its pipe in one step, where GetSpan before the head leases a buffer and copies it again after.
+            // The bytes stay put until the next read, which waits for this write.
             var take = (int)Math.Min(buffered.Length, remaining);
-            client.Write(buffered[..take]);
+            var write = client.WriteAsync(buffered[..take], cancellationToken);
             upstream.Consume(take);
             if (remaining != long.MaxValue)
             {
                 remaining -= take;
             }
 
-            if ((await client.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted)
+            if ((await write.ConfigureAwait(false)).IsCompleted)
             {
                 return false;
             }

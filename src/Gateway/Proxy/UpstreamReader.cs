@@ -31,6 +31,10 @@ internal sealed class UpstreamReader(Stream stream)
     /// <exception cref="InvalidOperationException">The reader was completed.</exception>
     public ReadOnlySpan<byte> Buffered => (_buffer ?? throw Completed()).AsSpan(_start, _end - _start);
 
+    /// <summary><see cref="Buffered"/> as memory, for writes that take it (same lifetime).</summary>
+    /// <exception cref="InvalidOperationException">The reader was completed.</exception>
+    public ReadOnlyMemory<byte> BufferedMemory => (_buffer ?? throw Completed()).AsMemory(_start, _end - _start);
+
     /// <summary>Whether the upstream closed its side: a read returned no bytes, so nothing follows <see cref="Buffered"/>.</summary>
     public bool IsCompleted { get; private set; }
 
