@@ -73,7 +73,7 @@ internal static class Http1Response
     /// <param name="response">The client's response, not started.</param>
     /// <param name="isHead">Whether the request was HEAD (no body follows whatever the fields say).</param>
     /// <param name="head">The body framing and whether the connection can be reused, when this returns true.</param>
-    /// <returns>true when the head is complete; false to read more (<see cref="UpstreamReader.ReadAsync"/>) and call again.</returns>
+    /// <returns>true when the head is complete; false to read more (<see cref="UpstreamReader.ReadAsync"/>, <see cref="UpstreamReader.Append"/>) and call again.</returns>
     /// <exception cref="UpstreamProtocolException">Malformed or oversized head, or the connection closed first
     /// (<see cref="ReadNothing"/> when not a byte of a response came).</exception>
     public static bool TryReadHead(UpstreamConnection connection, HttpResponse response, bool isHead, out ResponseHead head)
@@ -363,7 +363,7 @@ internal static class Http1Response
                         : throw new UpstreamProtocolException($"the upstream closed the connection with {remaining} body bytes still due");
                 }
 
-                await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
+                upstream.Append(await upstream.ReadAsync(cancellationToken).ConfigureAwait(false));
                 continue;
             }
 
@@ -415,7 +415,7 @@ internal static class Http1Response
                 throw new UpstreamProtocolException("the upstream closed the connection mid-chunk");
             }
 
-            await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
+            upstream.Append(await upstream.ReadAsync(cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -512,7 +512,7 @@ internal static class Http1Response
                 return false;
             }
 
-            await upstream.ReadAsync(cancellationToken).ConfigureAwait(false);
+            upstream.Append(await upstream.ReadAsync(cancellationToken).ConfigureAwait(false));
         }
     }
 }

@@ -77,7 +77,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
                     // The head is read here, not in a helper, so an exchange costs one async state machine, not two.
                     while (!Http1Response.TryReadHead(connection, context.Response, isHead, out head))
                     {
-                        await connection.Reader.ReadAsync(cancellation.Token).ConfigureAwait(false);
+                        connection.Reader.Append(await connection.Reader.ReadAsync(cancellation.Token).ConfigureAwait(false));
                     }
 
                     break;

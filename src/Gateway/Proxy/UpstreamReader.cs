@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace FastGateway.Proxy;
 
@@ -26,8 +25,9 @@ internal sealed class UpstreamReader(Stream stream)
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
     private int _start;
     private int _end;
+    private bool _reading;
 
-    /// <summary>Bytes read and not yet consumed. Valid until the next <see cref="Consume"/> or <see cref="ReadAsync"/>.</summary>
+    /// <summary>Bytes read and not yet consumed. Valid until the next <see cref="Consume"/> or <see cref="Append"/>.</summary>
     /// <exception cref="InvalidOperationException">The reader was completed.</exception>
     public ReadOnlySpan<byte> Buffered => (_buffer ?? throw Completed()).AsSpan(_start, _end - _start);
 
@@ -51,27 +51,47 @@ internal sealed class UpstreamReader(Stream stream)
         }
     }
 
-    /// <summary>Reads once from the stream, appending to <see cref="Buffered"/>; sets <see cref="IsCompleted"/>
-    /// when the upstream closed its side instead.</summary>
+    /// <summary>
+    /// Reads once from the stream into the free space after <see cref="Buffered"/>. Pass what it returns to
+    /// <see cref="Append"/> before anything else touches the reader.
+    /// </summary>
+    /// <remarks>The caller awaits the stream's own <see cref="ValueTask{TResult}"/> instead of a wrapper that appends
+    /// for it: a wrapper's state machine, pending for most of each exchange, was one more box per request (pooled
+    /// builders keep a box per core, not per pending read) and 2.5% more user-mode instructions.</remarks>
+    /// <returns>Bytes read; 0 when the upstream closed its side.</returns>
     /// <exception cref="IOException">The connection failed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
-    /// <exception cref="InvalidOperationException">The reader was completed, or the upstream already closed its side.</exception>
-    public ValueTask ReadAsync(CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">The reader was completed, the upstream already closed its side, or
+    /// the last read was not appended.</exception>
+    public ValueTask<int> ReadAsync(CancellationToken cancellationToken)
     {
-        if (IsCompleted)
+        if (IsCompleted || _reading)
         {
-            throw new InvalidOperationException("the upstream already closed its side");
+            throw new InvalidOperationException(IsCompleted ? "the upstream already closed its side" : "the last read was not appended");
         }
 
         var buffer = MakeRoom();
-        var read = stream.ReadAsync(buffer.AsMemory(_end), cancellationToken);
-        if (!read.IsCompletedSuccessfully)
+        _reading = true;
+        return stream.ReadAsync(buffer.AsMemory(_end), cancellationToken);
+    }
+
+    /// <summary>Appends the bytes the last <see cref="ReadAsync"/> returned to <see cref="Buffered"/>; 0 sets
+    /// <see cref="IsCompleted"/>.</summary>
+    /// <exception cref="InvalidOperationException">No read is waiting to be appended.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More bytes than the read had room for.</exception>
+    public void Append(int bytes)
+    {
+        if (!_reading)
         {
-            return AwaitReadAsync(read);
+            throw new InvalidOperationException("no read to append");
         }
 
-        Append(read.Result);
-        return default;
+        var buffer = _buffer ?? throw Completed();
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes, buffer.Length - _end);
+        _reading = false;
+        _end += bytes;
+        IsCompleted = bytes == 0;
     }
 
     /// <summary>Returns the buffer to the pool; unread bytes are dropped (the connection is being closed).</summary>
@@ -83,15 +103,6 @@ internal sealed class UpstreamReader(Stream stream)
             _start = _end = 0;
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AwaitReadAsync(ValueTask<int> read) => Append(await read.ConfigureAwait(false));
-
-    private void Append(int bytes)
-    {
-        _end += bytes;
-        IsCompleted = bytes == 0;
     }
 
     private byte[] MakeRoom()

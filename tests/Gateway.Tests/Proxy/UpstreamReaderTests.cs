@@ -15,7 +15,7 @@ public sealed class UpstreamReaderTests
         // Nothing consumed: the buffer must grow and keep every byte (as it does for a head that does not fit).
         while (!reader.IsCompleted)
         {
-            await reader.ReadAsync(CancellationToken.None);
+            reader.Append(await reader.ReadAsync(CancellationToken.None));
         }
 
         Assert.Equal(expected, reader.Buffered.ToArray());
@@ -33,7 +33,7 @@ public sealed class UpstreamReaderTests
         // Leave a tail unconsumed after every read, as a chunk line split across reads is left.
         while (!reader.IsCompleted)
         {
-            await reader.ReadAsync(CancellationToken.None);
+            reader.Append(await reader.ReadAsync(CancellationToken.None));
             var take = Math.Max(0, reader.Buffered.Length - 7);
             seen.AddRange(reader.Buffered[..take].ToArray());
             reader.Consume(take);
@@ -48,14 +48,15 @@ public sealed class UpstreamReaderTests
     public async Task ConsumingMoreThanBuffered_Throws_AndACompletedReaderRefusesWork()
     {
         var reader = new UpstreamReader(new MemoryStream("HTTP/1.1 200 OK\r\n"u8.ToArray()));
-        await reader.ReadAsync(CancellationToken.None);
+        reader.Append(await reader.ReadAsync(CancellationToken.None));
         var length = reader.Buffered.Length;
 
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.Consume(length + 1));
         reader.Consume(length);
-        await reader.ReadAsync(CancellationToken.None);
+        reader.Append(await reader.ReadAsync(CancellationToken.None));
         Assert.True(reader.IsCompleted);
         await Assert.ThrowsAsync<InvalidOperationException>(() => reader.ReadAsync(CancellationToken.None).AsTask());
+        Assert.Throws<InvalidOperationException>(() => reader.Append(1)); // nothing read to append
 
         reader.Complete();
         Assert.Throws<InvalidOperationException>(() => reader.Buffered.Length);
