@@ -40,7 +40,8 @@ internal static class Http1Response
     /// <summary>Largest response head accepted (status line and fields), in bytes; larger is a 502.</summary>
     public const int MaxHeadBytes = 64 * 1024;
 
-    /// <summary>Field names common in responses: their strings are reused, and so are their values while they repeat on a connection.</summary>
+    /// <summary>Field names common in responses: their strings are reused, and so are their values while they repeat on a connection.
+    /// None is hop-by-hop, so a known name skips that lookup.</summary>
     public static readonly string[] KnownNames =
     [
         "Content-Type", "Date", "Server", "Cache-Control", "ETag", "Last-Modified", "Vary", "Location", "Set-Cookie",
@@ -203,7 +204,7 @@ internal static class Http1Response
                     }
                 }
             }
-            else if (!IsHopByHop(name))
+            else
             {
                 AddField(headers, connection.RecentValues, name, value);
             }
@@ -277,6 +278,11 @@ internal static class Http1Response
         }
         else
         {
+            if (IsHopByHop(name))
+            {
+                return; // known names are never hop-by-hop, so only the others are looked up
+            }
+
             if (name.ContainsAnyExcept(TokenBytes))
             {
                 throw new UpstreamProtocolException("invalid header field name");

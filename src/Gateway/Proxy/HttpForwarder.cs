@@ -162,20 +162,21 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         }
     }
 
-    private static async ValueTask<UpstreamConnection> RentAsync(UpstreamConnectionPool pool, bool hasBody, CancellationToken aborted)
+    // Not async: renting an idle connection, the usual case, costs no state machine.
+    private static ValueTask<UpstreamConnection> RentAsync(UpstreamConnectionPool pool, bool hasBody, CancellationToken aborted)
     {
         while (pool.TryRent(out var idle))
         {
             // A body read from the client cannot be sent twice: make sure the upstream has not closed this one.
             if (!hasBody || !idle.IsStale())
             {
-                return idle;
+                return ValueTask.FromResult(idle);
             }
 
             idle.Dispose();
         }
 
-        return await pool.ConnectAsync(aborted).ConfigureAwait(false);
+        return new ValueTask<UpstreamConnection>(pool.ConnectAsync(aborted));
     }
 
     // Bytes after a complete response that nobody asked for: the connection's framing is not to be trusted.

@@ -1,0 +1,14 @@
+using FastGateway.Proxy;
+
+namespace FastGateway.Tests.Proxy;
+
+/// <summary>Invariants the response parser's shortcuts rely on.</summary>
+public sealed class Http1ResponseTests
+{
+    [Fact]
+    public void NoKnownFieldName_IsHopByHop()
+    {
+        // The parser skips the hop-by-hop lookup for known names; a hop-by-hop name added here would be forwarded.
+        Assert.DoesNotContain(Http1Response.KnownNames, Http1Request.HopByHop.Contains);
+    }
+}
