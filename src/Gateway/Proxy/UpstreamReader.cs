@@ -9,10 +9,10 @@ namespace FastGateway.Proxy;
 /// <remarks>
 /// <see cref="System.IO.Pipelines.PipeReader.Create(Stream, System.IO.Pipelines.StreamPipeReaderOptions)"/> did the
 /// same through a chain of segments, a cancellation registration per read and a lock per read, advance and
-/// <c>TryRead</c>, and handed the parser a <see cref="ReadOnlySequence{T}"/>; 4 to 5% of the gateway's user-mode
-/// cycles under load (perf/RESULTS.md, 2026-11-22). The buffer lives as long as the connection; it grows only while
-/// a response head, chunk line or trailer section does not fit, each bounded by the parser
-/// (<see cref="Http1Response.MaxHeadBytes"/>).
+/// <c>TryRead</c>, and handed the parser a <see cref="ReadOnlySequence{T}"/>: this reader took 6% off the gateway's
+/// user-mode instructions per proxied request (perf/RESULTS.md, 2026-11-22). The buffer lives as long as the
+/// connection; it doubles only while a response head, chunk line or trailer section does not fit, each bounded by
+/// the parser (<see cref="Http1Response.MaxHeadBytes"/>), so it stays at most 128 KiB, and it does not shrink.
 /// </remarks>
 internal sealed class UpstreamReader(Stream stream)
 {
