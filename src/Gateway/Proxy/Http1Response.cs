@@ -83,12 +83,7 @@ internal static class Http1Response
         while (true)
         {
             var buffered = reader.Buffered;
-            var end = IndexOfHeadEnd(buffered);
-            if (end > MaxHeadBytes || (end < 0 && buffered.Length > MaxHeadBytes))
-            {
-                throw new UpstreamProtocolException($"response head over {MaxHeadBytes} bytes");
-            }
-
+            var end = IndexOfHeadEnd(buffered, "response head");
             if (end < 0)
             {
                 if (reader.IsCompleted)
@@ -323,8 +318,9 @@ internal static class Http1Response
     }
 
     // Length of the head through its first empty line, or -1 when it has not all arrived. A bare LF counts as a line
-    // end (RFC 9112 section 2.2). Also finds the end of a chunked trailer section, which ends the same way.
-    private static int IndexOfHeadEnd(ReadOnlySpan<byte> buffered)
+    // end (RFC 9112 section 2.2). Also finds the end of a chunked trailer section, which ends the same way. Enforces
+    // MaxHeadBytes whether the section is whole or not, so no caller can forget the limit.
+    private static int IndexOfHeadEnd(ReadOnlySpan<byte> buffered, string section)
     {
         var offset = 0;
         while (true)
@@ -332,16 +328,18 @@ internal static class Http1Response
             var lf = buffered[offset..].IndexOf((byte)'\n');
             if (lf < 0)
             {
-                return -1;
+                return buffered.Length > MaxHeadBytes ? throw TooLong(section) : -1;
             }
 
             var empty = lf == 0 || (lf == 1 && buffered[offset] == '\r');
             offset += lf + 1;
             if (empty)
             {
-                return offset;
+                return offset > MaxHeadBytes ? throw TooLong(section) : offset;
             }
         }
+
+        static UpstreamProtocolException TooLong(string section) => new($"{section} over {MaxHeadBytes} bytes");
     }
 
     // The next line of a whole head, without its line end; empty at the head's empty line.
@@ -500,13 +498,7 @@ internal static class Http1Response
     {
         while (true)
         {
-            var buffered = upstream.Buffered;
-            var end = IndexOfHeadEnd(buffered);
-            if (end > MaxHeadBytes || (end < 0 && buffered.Length > MaxHeadBytes))
-            {
-                throw new UpstreamProtocolException("chunked trailer too long");
-            }
-
+            var end = IndexOfHeadEnd(upstream.Buffered, "chunked trailer section");
             if (end >= 0)
             {
                 upstream.Consume(end);
