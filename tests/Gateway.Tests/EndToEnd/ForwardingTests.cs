@@ -367,15 +367,8 @@ public sealed class UpstreamProtocolTests(ScriptedGatewayFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task ChunkExtensionsAndTrailers_AreDecoded_AndTheConnectionIsReused()
-    {
-        var (first, firstConnection) = await GetAsync("chunked-trailer");
-        var (second, secondConnection) = await GetAsync("chunked-trailer");
-
-        Assert.Equal("hello world", first);
-        Assert.Equal("hello world", second);
-        Assert.Equal(firstConnection, secondConnection); // requests one after the other: the one idle connection is reused
-    }
+    public Task ChunkExtensionsAndTrailers_AreDecoded_AndTheConnectionIsReused() =>
+        AssertDecodedTwiceOnOneConnectionAsync("chunked-trailer", "hello world");
 
     [Fact]
     public async Task ContentLengthWithChunked_ChunkedWins_AndTheConnectionIsNotReused()
@@ -401,15 +394,8 @@ public sealed class UpstreamProtocolTests(ScriptedGatewayFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task ResponseArrivingOneByteAtATime_IsParsedWhole_AndTheConnectionIsReused()
-    {
-        var (first, firstConnection) = await GetAsync("trickle");
-        var (second, secondConnection) = await GetAsync("trickle");
-
-        Assert.Equal("hello world", first);
-        Assert.Equal("hello world", second);
-        Assert.Equal(firstConnection, secondConnection);
-    }
+    public Task ResponseArrivingOneByteAtATime_IsParsedWhole_AndTheConnectionIsReused() =>
+        AssertDecodedTwiceOnOneConnectionAsync("trickle", "hello world");
 
     [Fact]
     public async Task HeadLargerThanTheReadBuffer_IsForwardedWhole()
@@ -435,21 +421,28 @@ public sealed class UpstreamProtocolTests(ScriptedGatewayFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task ThousandsOfSmallChunks_DecodeWhole_AndTheConnectionIsReused()
+    public Task ThousandsOfSmallChunks_DecodeWhole_AndTheConnectionIsReused()
     {
         ScriptedGatewayFixture.ManyChunks(out var expected);
-        var (first, firstConnection) = await GetAsync("many-chunks");
-        var (second, secondConnection) = await GetAsync("many-chunks");
-
-        Assert.Equal(expected, first);
-        Assert.Equal(expected, second);
-        Assert.Equal(firstConnection, secondConnection);
+        return AssertDecodedTwiceOnOneConnectionAsync("many-chunks", expected);
     }
 
     [Fact]
     public async Task InterimResponse_IsSkipped()
     {
         Assert.Equal("ok", await GetTextAsync("early-hints"));
+    }
+
+    // Two requests one after the other: both bodies decode to the expected text, and the one idle connection the
+    // first left behind (so its framing was read exactly) carries the second.
+    private async Task AssertDecodedTwiceOnOneConnectionAsync(string scenario, string expected)
+    {
+        var (first, firstConnection) = await GetAsync(scenario);
+        var (second, secondConnection) = await GetAsync(scenario);
+
+        Assert.Equal(expected, first);
+        Assert.Equal(expected, second);
+        Assert.Equal(firstConnection, secondConnection);
     }
 
     private async Task<string> GetTextAsync(string scenario) => (await GetAsync(scenario)).Body;
