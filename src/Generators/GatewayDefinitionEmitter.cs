@@ -20,9 +20,10 @@ namespace FastGateway.Generators;
 /// </code>
 /// Each state splits off the next segment with <c>IndexOf('/')</c> and dispatches with a <c>switch</c> on the span
 /// (the C# compiler turns it into length and character tests) or, past <see cref="MaxSwitchCases"/> literals, a
-/// frozen-dictionary lookup, so a match costs O(path length) whatever the number of resources. A state stands for every template still possible, so a literal beats a parameter at the same position
-/// without backtracking: the state reached by a literal also contains the templates that had a parameter there, and
-/// at the end the most literal template (compared segment by segment, left to right) wins.
+/// frozen-dictionary lookup, so a match costs O(path length) whatever the number of resources. A state stands for
+/// every template still possible, so a literal beats a parameter at the same position without backtracking: the
+/// state reached by a literal also contains the templates that had a parameter there, and at the end the most literal
+/// template (compared segment by segment, left to right) wins.
 /// </remarks>
 internal static class GatewayDefinitionEmitter
 {

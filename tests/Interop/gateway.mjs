@@ -170,12 +170,7 @@ export async function signInAndApprove(authorizationUrl, { username, password },
   return new URL(result.headers.get('location'));
 }
 
-/**
- * The whole authorization code flow with S256 PKCE driven by the library: it builds the authorization
- * URL, the test plays the user, the library validates the callback (state) and redeems the code.
- * Returns the token response, the callback parameters and what the exchange needed.
- */
-// An authorization request (RFC 6749 section 4.1.1) with a fresh S256 PKCE verifier (RFC 7636) and state.
+/** An authorization request (RFC 6749 section 4.1.1) with a fresh S256 PKCE verifier (RFC 7636) and state. */
 export async function authorizationRequest({ as }, { client, redirectUri }, scope) {
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -187,6 +182,11 @@ export async function authorizationRequest({ as }, { client, redirectUri }, scop
   return { authorizationUrl, codeVerifier, state };
 }
 
+/**
+ * The whole authorization code flow with S256 PKCE driven by the library: it builds the authorization
+ * URL, the test plays the user, the library validates the callback (state) and redeems the code.
+ * Returns the token response, the callback parameters and what the exchange needed.
+ */
 export async function authorizationCodeFlow(gateway, app, user, scope = 'view book') {
   const { as } = gateway;
   const { client, clientAuth, redirectUri } = app;
