@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.IO.Pipelines;
+using System.Net;
 using System.Text;
 using Microsoft.Extensions.Primitives;
 
@@ -18,11 +19,13 @@ internal static class Http1Request
         "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Transfer-Encoding", "Upgrade", "Trailer",
         "Proxy-Authenticate", "Proxy-Authorization");
 
-    // Fields the gateway sets or answers itself: whatever the client sent under these names must not reach the upstream.
+    // Client fields that never reach the upstream: the hop-by-hop ones, and those the gateway sets or answers itself.
     // Expect: Kestrel answers "100 Continue" itself when the body is first read (RFC 9110 section 10.1.1).
-    private static readonly FrozenSet<string> GatewayOwned = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "Host", "Authorization", "Expect", "X-Client-Id", "X-Owner", "X-Scope",
-        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "Forwarded");
+    private static readonly FrozenSet<string> NotForwarded = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+    [
+        .. HopByHop, "Host", "Authorization", "Expect", "X-Client-Id", "X-Owner", "X-Scope",
+        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "Forwarded",
+    ]);
 
     // RFC 3986 pchar plus '/': a decoded path made only of these is already its own encoding. '%' is left out so
     // anything that could read as an escape goes through PathString's encoder.
@@ -43,66 +46,67 @@ internal static class Http1Request
     public static void WriteHead(PipeWriter writer, HttpContext context, Upstream upstream, string path, int basePathLength, string basePath, in ForwardedIdentity identity, bool chunked)
     {
         var request = context.Request;
-        WriteAscii(writer, request.Method);
-        writer.Write(" "u8);
-        writer.Write(upstream.PathPrefix);
-        WritePath(writer, path.AsSpan(basePathLength));
+        var head = new HeadWriter(writer);
+        head.WriteAscii(request.Method);
+        head.Write(" "u8);
+        head.Write(upstream.PathPrefix);
+        WritePath(ref head, path.AsSpan(basePathLength));
         if (request.QueryString.Value is { Length: > 0 } query)
         {
-            WriteText(writer, query);
+            head.WriteText(query);
         }
 
-        writer.Write(" HTTP/1.1\r\nHost: "u8);
-        writer.Write(upstream.HostHeader);
-        writer.Write(CrLf);
+        head.Write(" HTTP/1.1\r\nHost: "u8);
+        head.Write(upstream.HostHeader);
+        head.Write(CrLf);
 
-        var connectionOptions = request.Headers.Connection;
-        foreach (var (name, values) in request.Headers)
+        var headers = request.Headers;
+        var connectionOptions = headers.Connection;
+        foreach (var (name, values) in headers)
         {
-            if (HopByHop.Contains(name) || GatewayOwned.Contains(name) || (connectionOptions.Count != 0 && IsConnectionOption(connectionOptions, name)))
+            if (NotForwarded.Contains(name) || (connectionOptions.Count != 0 && IsConnectionOption(connectionOptions, name)))
             {
                 continue;
             }
 
             foreach (var value in values)
             {
-                WriteField(writer, name, value);
+                head.WriteAscii(name);
+                head.Write(": "u8);
+                head.WriteText(value);
+                head.Write(CrLf);
             }
         }
 
         if (chunked)
         {
-            writer.Write("Transfer-Encoding: chunked\r\n"u8);
+            head.Write("Transfer-Encoding: chunked\r\n"u8);
         }
 
-        WriteField(writer, "X-Client-Id", identity.ClientId);
+        head.WriteField("X-Client-Id: "u8, identity.ClientId);
         if (identity.Owner is not null)
         {
-            WriteField(writer, "X-Owner", identity.Owner);
+            head.WriteField("X-Owner: "u8, identity.Owner);
         }
 
-        WriteField(writer, "X-Scope", identity.Scope);
+        head.WriteField("X-Scope: "u8, identity.Scope);
         if (context.Connection.RemoteIpAddress is { } remote)
         {
-            writer.Write("X-Forwarded-For: "u8);
-            var span = writer.GetSpan(64); // longest IPv6 text with scope id is under 64 bytes
-            if (!remote.TryFormat(span, out var written))
-            {
-                throw new InvalidOperationException("An IP address did not fit 64 bytes.");
-            }
-
-            writer.Advance(written);
-            writer.Write(CrLf);
+            head.Write("X-Forwarded-For: "u8);
+            head.WriteAddress(remote);
+            head.Write(CrLf);
         }
 
-        WriteField(writer, "X-Forwarded-Proto", request.Scheme);
-        if (request.Host.HasValue)
+        head.WriteField("X-Forwarded-Proto: "u8, request.Scheme);
+        // The Host field as the client sent it: request.Host would decode an IDN name to Unicode on every request.
+        if (headers.Host.ToString() is { Length: > 0 } host)
         {
-            WriteField(writer, "X-Forwarded-Host", request.Host.Value);
+            head.WriteField("X-Forwarded-Host: "u8, host);
         }
 
-        WriteField(writer, "X-Forwarded-Prefix", basePath);
-        writer.Write(CrLf);
+        head.WriteField("X-Forwarded-Prefix: "u8, basePath);
+        head.Write(CrLf);
+        head.Commit();
     }
 
     /// <summary>
@@ -170,41 +174,97 @@ internal static class Http1Request
         return false;
     }
 
-    private static void WritePath(PipeWriter writer, ReadOnlySpan<char> rest)
+    private static void WritePath(ref HeadWriter head, ReadOnlySpan<char> rest)
     {
         if (rest.IsEmpty)
         {
-            writer.Write("/"u8);
+            head.Write("/"u8);
         }
         else if (!rest.ContainsAnyExcept(PlainPathChars))
         {
-            WriteAscii(writer, rest);
+            head.WriteAscii(rest);
         }
         else
         {
             // Rare: spaces, non-ASCII, '%'... PathString encodes them as the old HttpClient path did.
-            WriteAscii(writer, new PathString(rest.ToString()).ToUriComponent());
+            head.WriteAscii(new PathString(rest.ToString()).ToUriComponent());
         }
     }
 
-    private static void WriteField(PipeWriter writer, string name, string? value)
+    /// <summary>
+    /// Writes a head into one span of the connection's buffer and commits it once, instead of a virtual
+    /// <c>GetSpan</c> and <c>Advance</c> per piece (about 30 per request); ASCII text is copied without an encoder.
+    /// With the gateway's field names as literals and the raw Host field: 7.8% fewer user-mode instructions per
+    /// proxied request (perf/RESULTS.md, 2026-11-22, third session).
+    /// </summary>
+    private ref struct HeadWriter(PipeWriter writer)
     {
-        WriteAscii(writer, name);
-        writer.Write(": "u8);
-        WriteText(writer, value);
-        writer.Write(CrLf);
-    }
+        private const int InitialBytes = 2048;
 
-    private static void WriteAscii(PipeWriter writer, ReadOnlySpan<char> text)
-    {
-        var span = writer.GetSpan(text.Length);
-        writer.Advance(Encoding.ASCII.GetBytes(text, span));
-    }
+        private Span<byte> _span = writer.GetSpan(InitialBytes);
+        private int _written;
 
-    // Kestrel decodes request field values as UTF-8 when they are not ASCII: encode them back the same way.
-    private static void WriteText(PipeWriter writer, ReadOnlySpan<char> text)
-    {
-        var span = writer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        writer.Advance(Encoding.UTF8.GetBytes(text, span));
+        public void Write(scoped ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(Reserve(bytes.Length));
+            _written += bytes.Length;
+        }
+
+        // Method, field names and encoded paths: ASCII by Kestrel's parsing; anything else becomes '?' as before.
+        public void WriteAscii(scoped ReadOnlySpan<char> text)
+        {
+            var span = Reserve(text.Length);
+            if (Ascii.FromUtf16(text, span, out var written) != OperationStatus.Done)
+            {
+                written = Encoding.ASCII.GetBytes(text, span);
+            }
+
+            _written += written;
+        }
+
+        // Kestrel decodes request field values as UTF-8 when they are not ASCII: encode them back the same way.
+        public void WriteText(scoped ReadOnlySpan<char> text)
+        {
+            if (Ascii.FromUtf16(text, Reserve(text.Length), out var written) != OperationStatus.Done)
+            {
+                written = Encoding.UTF8.GetBytes(text, Reserve(Encoding.UTF8.GetMaxByteCount(text.Length)));
+            }
+
+            _written += written;
+        }
+
+        public void WriteField(scoped ReadOnlySpan<byte> nameAndColon, string? value)
+        {
+            Write(nameAndColon);
+            WriteText(value);
+            Write(CrLf);
+        }
+
+        public void WriteAddress(IPAddress address)
+        {
+            // The longest IPv6 text with a scope id is under 64 characters.
+            if (!address.TryFormat(Reserve(64), out var written))
+            {
+                throw new InvalidOperationException("An IP address did not fit 64 bytes.");
+            }
+
+            _written += written;
+        }
+
+        public readonly void Commit() => writer.Advance(_written);
+
+        // The free part of the span, at least `bytes` long: when it is shorter, what is written so far is committed
+        // and a new span taken.
+        private Span<byte> Reserve(int bytes)
+        {
+            if (_span.Length - _written < bytes)
+            {
+                writer.Advance(_written);
+                _span = writer.GetSpan(bytes);
+                _written = 0;
+            }
+
+            return _span[_written..];
+        }
     }
 }

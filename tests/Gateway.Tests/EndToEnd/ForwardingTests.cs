@@ -150,6 +150,26 @@ public sealed class ForwardingTests(EchoGatewayFixture fixture) : IClassFixture<
         Assert.Equal(["a=1; Path=/", "b=2; Path=/"], response.Headers.GetValues("Set-Cookie"));
     }
 
+    [Fact]
+    public async Task NonAsciiFieldValue_ReachesTheUpstreamAsTheClientSentIt()
+    {
+        // Kestrel decodes a non-ASCII field value as UTF-8; the gateway must encode it back the same way. HttpClient
+        // refuses to send one, so the request is written by hand.
+        const string Value = "café ☕ naïve";
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(fixture.Gateway.BaseAddress.Host, fixture.Gateway.BaseAddress.Port);
+        using var stream = new NetworkStream(socket);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(
+            $"GET /timetravels/bookings?field=X-Note HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {fixture.Token}\r\nX-Note: {Value}\r\nConnection: close\r\n\r\n"));
+
+        using var all = new MemoryStream();
+        await stream.CopyToAsync(all);
+        var response = Encoding.UTF8.GetString(all.ToArray());
+
+        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n" + Value, response, StringComparison.Ordinal);
+    }
+
     private static string Field(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
 

@@ -191,6 +191,9 @@ public sealed class ProtectedApiTests(GatewayFixture fixture)
         Assert.Equal(client.ClientId, seen.GetProperty("client_id").GetString());
         Assert.Equal("view", seen.GetProperty("scope").GetString());
         Assert.Equal("127.0.0.1", seen.GetProperty("forwarded_for").GetString());
+        Assert.Equal("http", seen.GetProperty("forwarded_proto").GetString());
+        Assert.Equal(fixture.Gateway.BaseAddress.Authority, seen.GetProperty("forwarded_host").GetString());
+        Assert.Equal("/timetravels", seen.GetProperty("forwarded_prefix").GetString());
     }
 
     [Fact]

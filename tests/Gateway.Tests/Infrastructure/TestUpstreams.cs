@@ -16,7 +16,7 @@ namespace FastGateway.Tests.Infrastructure;
 /// as response fields, what it saw: <c>X-Upstream-Connection</c> (Kestrel's connection id),
 /// <c>X-Request-Transfer-Encoding</c>, <c>X-Request-Content-Length</c>, <c>X-Request-Expect</c> (<c>none</c> when absent).
 /// Query <c>chunks=N&amp;size=S</c> answers N flushed writes of S bytes without a Content-Length (chunked);
-/// <c>cookies=1</c> adds two Set-Cookie fields.
+/// <c>cookies=1</c> adds two Set-Cookie fields; <c>field=Name</c> answers that request field's value as UTF-8 text.
 /// </summary>
 public sealed class EchoUpstream : IAsyncDisposable
 {
@@ -49,6 +49,14 @@ public sealed class EchoUpstream : IAsyncDisposable
             {
                 response.Headers.Append("Set-Cookie", "a=1; Path=/");
                 response.Headers.Append("Set-Cookie", "b=2; Path=/");
+            }
+
+            if (request.Query["field"] is { Count: 1 } field)
+            {
+                var text = Encoding.UTF8.GetBytes(request.Headers[field.ToString()].ToString());
+                response.ContentLength = text.Length;
+                await response.Body.WriteAsync(text);
+                return;
             }
 
             if (int.TryParse(request.Query["chunks"], out var chunks) && int.TryParse(request.Query["size"], out var size))
