@@ -4,10 +4,20 @@
 // the client id; unlike it, it has no scopes, no token store and no error bodies.
 //   --Upstream=http://127.0.0.1:PORT   where every request goes (path and query appended)
 //   PlainProxy__Tokens="token=client;..." (environment, so tokens stay out of the process listing)
+//   --Floor=true   scenario (f) instead: the least a gateway on ASP.NET Core's host can do (Floor.cs)
 using System.Net;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var upstream = builder.Configuration["Upstream"] ?? throw new InvalidOperationException("--Upstream=http://host:port is required");
+if (builder.Configuration.GetValue<bool>("Floor"))
+{
+    Floor.Configure(builder);
+    var floor = builder.Build();
+    floor.Run(Floor.Forwarder(new Uri(upstream)));
+    floor.Run();
+    return;
+}
+
 var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
 foreach (var entry in (builder.Configuration["PlainProxy:Tokens"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
 {
