@@ -138,6 +138,7 @@ internal static class Http1Response
         long contentLength = -1;
         List<string>? connectionOptions = null;
         var headers = response.Headers;
+        var knownSeen = 0UL; // bit i: KnownNames[i] already added from this head
         if (status >= 200)
         {
             response.StatusCode = status;
@@ -201,7 +202,7 @@ internal static class Http1Response
             }
             else
             {
-                AddField(headers, connection.RecentValues, name, value);
+                AddField(headers, connection.RecentValues, ref knownSeen, name, value);
             }
         }
 
@@ -253,7 +254,9 @@ internal static class Http1Response
         return false;
     }
 
-    private static void AddField(IHeaderDictionary headers, string?[] recentValues, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    // The response holds no fields but this head's (the proxy runs first; a retry clears it), so the first line of a
+    // known name is set, without Append's lookup and concatenation.
+    private static void AddField(IHeaderDictionary headers, string?[] recentValues, ref ulong knownSeen, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
         string nameText;
         string valueText;
@@ -269,6 +272,14 @@ internal static class Http1Response
             else
             {
                 valueText = recentValues[known] = Encoding.Latin1.GetString(value);
+            }
+
+            var bit = 1UL << known;
+            if ((knownSeen & bit) == 0)
+            {
+                knownSeen |= bit;
+                headers[nameText] = valueText;
+                return;
             }
         }
         else
