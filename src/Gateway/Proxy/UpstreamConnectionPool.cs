@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Numerics;
 
 namespace FastGateway.Proxy;
 
@@ -160,13 +161,24 @@ internal sealed class UpstreamConnection : IDisposable
 }
 
 /// <summary>
-/// Idle keep-alive connections to one upstream, in a lock-free queue (a lock here showed up contended in profiles
+/// Idle keep-alive connections to one upstream, in lock-free queues (a lock here showed up contended in profiles
 /// under load; <see cref="ConcurrentQueue{T}"/> reuses its segments, so renting and returning allocate nothing).
 /// Connections idle longer than the idle timeout are closed on a timer and never handed out.
 /// </summary>
+/// <remarks>
+/// One queue per shard, and each thread rents from and returns to its own shard first, as an nginx worker keeps its
+/// own upstream connections. A connection goes back on the thread its last read completed on: with inline
+/// scheduling, the socket thread its socket belongs to. A request renting on its client's socket thread then gets a
+/// connection of that same thread, and runs on one thread from the client's request to the upstream's answer.
+/// </remarks>
 internal sealed class UpstreamConnectionPool : IDisposable
 {
-    private readonly ConcurrentQueue<UpstreamConnection> _idle = new();
+    // More shards than socket threads (two per core), so threads seldom share one; a power of two.
+    private static readonly int ShardCount = (int)BitOperations.RoundUpToPowerOf2((uint)(4 * Environment.ProcessorCount));
+    private static int s_threads;
+    [ThreadStatic] private static int t_shard; // this thread's shard + 1; 0 until its first rent or return
+
+    private readonly ConcurrentQueue<UpstreamConnection>[] _idle = CreateShards();
     // Every open connection, idle or in an exchange, for the heartbeat's deadline checks. Changed per connection
     // opened or closed, never per request.
     private readonly ConcurrentDictionary<UpstreamConnection, byte> _open = new();
@@ -201,19 +213,26 @@ internal sealed class UpstreamConnectionPool : IDisposable
     public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>Takes an idle connection that has not timed out.</summary>
+    /// <remarks>This thread's shard first, then the others.</remarks>
     public bool TryRent([NotNullWhen(true)] out UpstreamConnection? connection)
     {
         var now = Environment.TickCount64;
-        while (_idle.TryDequeue(out connection))
+        var home = CurrentShard();
+        for (var i = 0; i < _idle.Length; i++)
         {
-            if (now - connection.IdleSince < _idleTimeoutMs)
+            var idle = _idle[(home + i) & (_idle.Length - 1)];
+            while (idle.TryDequeue(out connection))
             {
-                return true;
-            }
+                if (now - connection.IdleSince < _idleTimeoutMs)
+                {
+                    return true;
+                }
 
-            connection.Dispose();
+                connection.Dispose();
+            }
         }
 
+        connection = null;
         return false;
     }
 
@@ -242,7 +261,7 @@ internal sealed class UpstreamConnectionPool : IDisposable
     public void Return(UpstreamConnection connection)
     {
         connection.IdleSince = Environment.TickCount64;
-        _idle.Enqueue(connection);
+        _idle[CurrentShard()].Enqueue(connection);
         if (_disposed)
         {
             CloseIdle(); // lost the race with Dispose: do not leave it open
@@ -270,11 +289,37 @@ internal sealed class UpstreamConnectionPool : IDisposable
         }
     }
 
+    private static ConcurrentQueue<UpstreamConnection>[] CreateShards()
+    {
+        var shards = new ConcurrentQueue<UpstreamConnection>[ShardCount];
+        for (var i = 0; i < shards.Length; i++)
+        {
+            shards[i] = new ConcurrentQueue<UpstreamConnection>();
+        }
+
+        return shards;
+    }
+
+    // Threads take shards in the order they first come, round the ring.
+    private static int CurrentShard()
+    {
+        var shard = t_shard;
+        if (shard == 0)
+        {
+            t_shard = shard = (Interlocked.Increment(ref s_threads) & (ShardCount - 1)) + 1;
+        }
+
+        return shard - 1;
+    }
+
     private void CloseIdle()
     {
-        while (_idle.TryDequeue(out var connection))
+        foreach (var idle in _idle)
         {
-            connection.Dispose();
+            while (idle.TryDequeue(out var connection))
+            {
+                connection.Dispose();
+            }
         }
     }
 
@@ -282,15 +327,18 @@ internal sealed class UpstreamConnectionPool : IDisposable
     private void Prune()
     {
         var now = Environment.TickCount64;
-        for (var count = _idle.Count; count > 0 && _idle.TryDequeue(out var connection); count--)
+        foreach (var idle in _idle)
         {
-            if (now - connection.IdleSince < _idleTimeoutMs)
+            for (var count = idle.Count; count > 0 && idle.TryDequeue(out var connection); count--)
             {
-                _idle.Enqueue(connection);
-            }
-            else
-            {
-                connection.Dispose();
+                if (now - connection.IdleSince < _idleTimeoutMs)
+                {
+                    idle.Enqueue(connection);
+                }
+                else
+                {
+                    connection.Dispose();
+                }
             }
         }
     }
