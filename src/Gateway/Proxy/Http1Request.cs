@@ -10,7 +10,8 @@ namespace FastGateway.Proxy;
 
 /// <summary>
 /// Writes the forwarded HTTP/1.1 request (RFC 9112 sections 3 and 5) straight into an upstream connection's
-/// pipe: request line, the client's end-to-end fields, the gateway's own fields; then the body, re-framed.
+/// write buffer (<see cref="UpstreamWriter"/>): request line, the client's end-to-end fields, the gateway's own
+/// fields; then the body, re-framed.
 /// </summary>
 internal static class Http1Request
 {

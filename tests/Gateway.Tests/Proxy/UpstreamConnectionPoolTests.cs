@@ -23,10 +23,7 @@ public sealed class UpstreamConnectionPoolTests : IDisposable
         using var pool = NewPool(TimeSpan.FromMinutes(1));
         var connection = await OpenAsync(pool);
 
-        // A dedicated thread takes a shard of its own, as a socket thread does.
-        var thread = new Thread(() => pool.Return(connection));
-        thread.Start();
-        thread.Join();
+        ReturnOnNewThread(pool, connection);
 
         Assert.True(pool.TryRent(out var rented));
         Assert.Same(connection, rented);
@@ -77,9 +74,7 @@ public sealed class UpstreamConnectionPoolTests : IDisposable
         var here = await OpenAsync(pool);
         var there = await OpenAsync(pool);
         pool.Return(here);
-        var thread = new Thread(() => pool.Return(there));
-        thread.Start();
-        thread.Join();
+        ReturnOnNewThread(pool, there);
 
         pool.Dispose();
 
@@ -99,6 +94,14 @@ public sealed class UpstreamConnectionPoolTests : IDisposable
     {
         _accepted.ForEach(s => s.Dispose());
         _listener.Stop();
+    }
+
+    // A dedicated thread takes a shard of its own, as a socket thread does.
+    private static void ReturnOnNewThread(UpstreamConnectionPool pool, UpstreamConnection connection)
+    {
+        var thread = new Thread(() => pool.Return(connection));
+        thread.Start();
+        thread.Join();
     }
 
     private UpstreamConnectionPool NewPool(TimeSpan idleTimeout) =>
