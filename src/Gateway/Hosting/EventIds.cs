@@ -35,6 +35,12 @@ internal static class EventIds
     public const int UpstreamBodyFailed = 1202;
     /// <summary>A protected-API request failed in an unexpected way (500): checking it, or forwarding it.</summary>
     public const int ProxyFailed = 1203;
+    /// <summary>The client of a proxied request went away before its response (not an upstream failure).</summary>
+    public const int ClientAborted = 1204;
+    /// <summary>A proxied request's body was refused (over the limit, broken framing): the client's error.</summary>
+    public const int ClientBodyRejected = 1205;
+    /// <summary>A proxied request was refused before anything was sent upstream (path policy, malformed field).</summary>
+    public const int RequestRefused = 1206;
 
     /// <summary>Authorization request refused.</summary>
     public const int AuthorizeRefused = 1300;

@@ -47,6 +47,8 @@ public static class GatewayApp
             kestrel.AddServerHeader = false;
             // Upstream field values are passed through byte for byte (obs-text included, RFC 9110 section 5.5).
             kestrel.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
+            // Keeps every option of the client's Connection field for hop-by-hop removal (see the type).
+            kestrel.RequestHeaderEncodingSelector = FastGateway.Proxy.ConnectionFieldEncoding.Select;
         });
 
         var configuration = builder.Configuration;

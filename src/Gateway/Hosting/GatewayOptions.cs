@@ -98,6 +98,17 @@ internal sealed record ProxyOptions
     /// thread, stalling the connections that share it.
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
+
+    /// <summary>More client request fields never to forward, beside the defaults (README, "Security"). Default none.</summary>
+    public string[] StripRequestFields { get; set; } = [];
+
+    /// <summary>Fields of <see cref="FastGateway.Proxy.RequestFieldPolicy.DefaultStripped"/> to forward after all (for
+    /// example <c>X-Real-IP</c> when a trusted proxy in front sets it). Fields the gateway owns cannot be listed. Default none.</summary>
+    public string[] AllowRequestFields { get; set; } = [];
+
+    /// <summary>Section <c>Proxy:PathPolicy</c>: what happens to risky octets in request paths, for every API;
+    /// <c>Proxy:Apis:&lt;api name&gt;:PathPolicy</c> overrides it per API.</summary>
+    public FastGateway.Proxy.PathPolicyOptions PathPolicy { get; set; } = new();
 }
 
 /// <summary>

@@ -4,14 +4,15 @@ using System.Collections.Frozen;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
-using Microsoft.Extensions.Primitives;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace FastGateway.Proxy;
 
 /// <summary>
 /// Writes the forwarded HTTP/1.1 request (RFC 9112 sections 3 and 5) straight into an upstream connection's
 /// write buffer (<see cref="UpstreamWriter"/>): request line, the client's end-to-end fields, the gateway's own
-/// fields; then the body, re-framed.
+/// fields; then the body, re-framed. The head is written, never copied: the method and every field line were checked
+/// first (<see cref="Check"/>), the request-target is the client's raw bytes, and framing is the gateway's.
 /// </summary>
 internal static class Http1Request
 {
@@ -20,43 +21,85 @@ internal static class Http1Request
         "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Transfer-Encoding", "Upgrade", "Trailer",
         "Proxy-Authenticate", "Proxy-Authorization");
 
-    // Client fields that never reach the upstream: the hop-by-hop ones, and those the gateway sets or answers itself.
-    // Expect: Kestrel answers "100 Continue" itself when the body is first read (RFC 9110 section 10.1.1).
-    private static readonly FrozenSet<string> NotForwarded = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-    [
-        .. HopByHop, "Host", "Authorization", "Expect", "X-Client-Id", "X-Owner", "X-Scope",
-        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "Forwarded",
-    ]);
-
-    // RFC 3986 pchar plus '/': a decoded path made only of these is already its own encoding. '%' is left out so
-    // anything that could read as an escape goes through PathString's encoder.
-    private static readonly SearchValues<char> PlainPathChars =
-        SearchValues.Create("/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@");
-
     private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
 
-    /// <summary>Writes the request line and header section (not flushed).</summary>
+    /// <summary>
+    /// Checks what will be written from the client's request into the upstream head: the method is a token, and every
+    /// field that will be forwarded has a token name and a value without CR, LF, NUL or other controls (RFC 9110
+    /// sections 9.1 and 5). HTTP/2 and HTTP/3 clients can send what HTTP/1.1 cannot carry; Kestrel does not refuse all of it.
+    /// </summary>
+    /// <returns>null when the request can be forwarded; else what is wrong, for a 400.</returns>
+    public static string? Check(HttpRequest request)
+    {
+        if (!RequestFieldPolicy.IsValidName(request.Method))
+        {
+            return "the method is not a token (RFC 9110 section 9.1)";
+        }
+
+        foreach (var (name, values) in request.Headers)
+        {
+            if (!RequestFieldPolicy.IsValidName(name))
+            {
+                return "a field name is not a token (RFC 9110 section 5.1)";
+            }
+
+            foreach (var value in values)
+            {
+                if (!RequestFieldPolicy.IsValidValue(value))
+                {
+                    return $"field {name} holds a control character (RFC 9110 section 5.5)";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The body the gateway forwards, and so its one framing field: the client's <c>Content-Length</c> when it sent one
+    /// (the body is exactly that long: Kestrel enforces it); a body of unknown length goes chunked; no body is
+    /// <c>Content-Length: 0</c> for the methods that carry content (RFC 9110 section 8.6), else no framing field.
+    /// </summary>
+    /// <returns>The length in bytes; -1 for chunked; null for no framing field.</returns>
+    public static long? BodyLength(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength is { } length)
+        {
+            return length;
+        }
+
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            return -1;
+        }
+
+        var method = request.Method;
+        return HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) ? 0 : null;
+    }
+
+    /// <summary>Writes the request line and header section (not flushed). Call <see cref="Check"/> first.</summary>
     /// <param name="writer">The upstream connection's writer.</param>
     /// <param name="context">The client's request.</param>
     /// <param name="upstream">Destination: <c>Host</c> value and path prefix.</param>
-    /// <param name="path">The request path as Kestrel decoded it.</param>
-    /// <param name="basePathLength">Length of the API's base path at the start of <paramref name="path"/>, replaced by the upstream's path.</param>
+    /// <param name="target">The client's raw request-target.</param>
+    /// <param name="restStart">Index in the raw target where the path after the API's base path starts; that part and the
+    /// query are written after the upstream's path prefix, byte for byte.</param>
     /// <param name="basePath">The API's base path, sent as <c>X-Forwarded-Prefix</c>.</param>
     /// <param name="identity">Identity fields to add.</param>
-    /// <param name="chunked">Whether the body goes chunked (a body of unknown length); else any body has a Content-Length.</param>
-    public static void WriteHead(PipeWriter writer, HttpContext context, Upstream upstream, string path, int basePathLength, string basePath, in ForwardedIdentity identity, bool chunked)
+    /// <param name="fields">Which client fields to leave out.</param>
+    /// <param name="bodyLength">From <see cref="BodyLength"/>: the framing field to write.</param>
+    public static void WriteHead(PipeWriter writer, HttpContext context, Upstream upstream, in RequestTarget target, int restStart, string basePath,
+        in ForwardedIdentity identity, RequestFieldPolicy fields, long? bodyLength)
     {
         var request = context.Request;
         var head = new HeadWriter(writer);
         head.WriteAscii(request.Method);
         head.Write(" "u8);
         head.Write(upstream.PathPrefix);
-        WritePath(ref head, path.AsSpan(basePathLength));
-        if (request.QueryString.Value is { Length: > 0 } query)
-        {
-            head.WriteText(query);
-        }
-
+        var rest = target.Raw.AsSpan(restStart, target.QueryStart - restStart);
+        head.WriteAscii(rest.IsEmpty ? "/" : rest); // ASCII: RequestTarget.TryParse refused anything else
+        head.WriteAscii(target.Query);
         head.Write(" HTTP/1.1\r\nHost: "u8);
         head.Write(upstream.HostHeader);
         head.Write(CrLf);
@@ -65,7 +108,7 @@ internal static class Http1Request
         var connectionOptions = headers.Connection;
         foreach (var (name, values) in headers)
         {
-            if (NotForwarded.Contains(name) || (connectionOptions.Count != 0 && IsConnectionOption(connectionOptions, name)))
+            if (fields.IsStripped(name) || (connectionOptions.Count != 0 && RequestFieldPolicy.IsConnectionOption(connectionOptions, name)))
             {
                 continue;
             }
@@ -79,9 +122,16 @@ internal static class Http1Request
             }
         }
 
-        if (chunked)
+        switch (bodyLength)
         {
-            head.Write("Transfer-Encoding: chunked\r\n"u8);
+            case -1:
+                head.Write("Transfer-Encoding: chunked\r\n"u8);
+                break;
+            case { } length:
+                head.Write("Content-Length: "u8);
+                head.WriteNumber(length);
+                head.Write(CrLf);
+                break;
         }
 
         head.WriteField("X-Client-Id: "u8, identity.ClientId);
@@ -115,12 +165,23 @@ internal static class Http1Request
     /// (RFC 9112 section 7.1) ending with the last chunk. Flushes as it goes (streamed, never buffered whole).
     /// </summary>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">The client's body broke Kestrel's framing or size limit.</exception>
+    /// <exception cref="ClientAbortedException">The client connection failed while its body was read.</exception>
     /// <exception cref="IOException">The upstream connection failed.</exception>
     public static async ValueTask CopyBodyAsync(PipeReader body, PipeWriter writer, bool chunked, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var result = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or BadHttpRequestException))
+            {
+                // The client's side failed (a reset): not the upstream's fault, whatever the exception type says.
+                throw new ClientAbortedException(e);
+            }
+
             var buffer = result.Buffer;
             if (!buffer.IsEmpty)
             {
@@ -155,40 +216,6 @@ internal static class Http1Request
         if (chunked)
         {
             writer.Write("0\r\n\r\n"u8);
-        }
-    }
-
-    /// <summary>Whether <paramref name="name"/> is listed in a Connection field (and so hop-by-hop, RFC 9110 section 7.6.1).</summary>
-    public static bool IsConnectionOption(StringValues connection, string name)
-    {
-        foreach (var value in connection)
-        {
-            foreach (var range in value.AsSpan().Split(','))
-            {
-                if (value.AsSpan(range).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static void WritePath(ref HeadWriter head, ReadOnlySpan<char> rest)
-    {
-        if (rest.IsEmpty)
-        {
-            head.Write("/"u8);
-        }
-        else if (!rest.ContainsAnyExcept(PlainPathChars))
-        {
-            head.WriteAscii(rest);
-        }
-        else
-        {
-            // Rare: spaces, non-ASCII, '%'... PathString encodes them as the old HttpClient path did.
-            head.WriteAscii(new PathString(rest.ToString()).ToUriComponent());
         }
     }
 
@@ -239,6 +266,12 @@ internal static class Http1Request
             Write(nameAndColon);
             WriteText(value);
             Write(CrLf);
+        }
+
+        public void WriteNumber(long value)
+        {
+            Utf8Formatter.TryFormat(value, Reserve(20), out var written);
+            _written += written;
         }
 
         public void WriteAddress(IPAddress address)

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using FastGateway.Errors;
 using FastGateway.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace FastGateway.Proxy;
@@ -19,39 +18,51 @@ internal readonly record struct ForwardedIdentity(string ClientId, string? Owner
 /// </summary>
 /// <remarks>
 /// <code>
-/// client ──► Kestrel ──► Http1Request: request line + fields (minus hop-by-hop, Authorization, spoofable identity
-///                        fields) + X-Client-Id / X-Owner / X-Scope + X-Forwarded-*, body re-framed
+/// client ──► Kestrel ──► Http1Request.Check (method, field names and values) ──► 400 when malformed, nothing sent
+///        ──► Http1Request: request line from the raw target + fields (minus RequestFieldPolicy's) + X-Client-Id /
+///            X-Owner / X-Scope + X-Forwarded-* + one framing field of the gateway's, body re-framed
 ///        ──► UpstreamConnectionPool (socket, TLS for https, UpstreamWriter/UpstreamReader) ──► upstream
 /// client ◄── Http1Response: status + fields (minus hop-by-hop) ◄── body decoded and copied as it arrives
 /// </code>
-/// Hop-by-hop handling follows RFC 9110 section 7.6.1: the Connection field, every field it names, and the
-/// well-known hop-by-hop fields are dropped in both directions. Failures before the response starts become 502
-/// (unreachable, broken) or 504 (no response head within <c>Proxy:Timeout</c>); after it starts the client
-/// connection is aborted, since the status is already sent. A reused connection the upstream had already
-/// closed (the keep-alive race, RFC 9112 section 9.3.1) is retried once on a new connection when no request
-/// body was sent yet; before a body is sent an idle connection is checked first.
+/// The invariants are in <c>src/Gateway/Proxy/README.md</c>. Failures before the response starts become 502
+/// (unreachable, broken) or 504 (no response head within <c>Proxy:Timeout</c>); the client's own failures become 413
+/// (body over the limit), 400 (broken body framing) or nothing (the client went away), logged as the client's. After
+/// the response starts the client connection is aborted, since the status is already sent. An idle connection is
+/// checked for unread bytes or a close before every reuse; one the upstream closed as it was reused (the keep-alive
+/// race, RFC 9112 section 9.3.1) is retried once on a new connection only for an idempotent method whose body was not
+/// sent (RFC 9110 section 9.2.2).
 /// </remarks>
 internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILogger<HttpForwarder> logger)
 {
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.Timeout);
     private readonly long _timeoutMs = Math.Max(1L, (long)TimeSpan.FromSeconds(options.Value.Timeout).TotalMilliseconds);
+    private readonly RequestFieldPolicy _fields = RequestFieldPolicy.FromOptions(options.Value);
 
     /// <summary>Forwards the current request to <paramref name="upstream"/> and writes its response.</summary>
     /// <param name="context">The client's request.</param>
     /// <param name="upstream">The API's upstream.</param>
-    /// <param name="path">The request path as Kestrel decoded it.</param>
-    /// <param name="basePathLength">Length of the API's base path at the start of <paramref name="path"/>.</param>
+    /// <param name="target">The client's raw request-target, checked by the API's path policy.</param>
+    /// <param name="restStart">Index in the raw target where the path after the API's base path starts.</param>
     /// <param name="apiName">The API's name, for logs (the URL may carry secrets in its query, so it is not logged).</param>
     /// <param name="basePath">The API's base path, sent as <c>X-Forwarded-Prefix</c>.</param>
     /// <param name="identity">Identity fields to add.</param>
     /// <remarks>Never throws: every failure becomes a JSON error response or, once the response started, an aborted
     /// connection. It runs ahead of the exception-handler middleware, whose per-request await it would otherwise pay.</remarks>
-    public async Task ForwardAsync(HttpContext context, Upstream upstream, string path, int basePathLength, string apiName, string basePath, ForwardedIdentity identity)
+    public async Task ForwardAsync(HttpContext context, Upstream upstream, RequestTarget target, int restStart, string apiName, string basePath, ForwardedIdentity identity)
     {
         var request = context.Request;
-        var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
-        var chunked = hasBody && request.ContentLength is null;
-        var isHead = HttpMethods.IsHead(request.Method);
+        if (Http1Request.Check(request) is { } malformed)
+        {
+            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, malformed).ConfigureAwait(false);
+            return;
+        }
+
+        var bodyLength = Http1Request.BodyLength(context);
+        var hasBody = bodyLength is -1 or > 0;
+        var method = request.Method;
+        var isHead = HttpMethods.IsHead(method);
+        var idempotent = isHead || HttpMethods.IsGet(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method)
+            || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
         var aborted = context.RequestAborted;
         UpstreamConnection? connection = null;
         var reusable = false;
@@ -61,16 +72,16 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
             ResponseHead head;
             while (true)
             {
-                connection = await RentAsync(upstream.Pool, hasBody, aborted).ConfigureAwait(false);
+                connection = await RentAsync(upstream.Pool, aborted).ConfigureAwait(false);
                 var cancellation = connection.Cancellation;
                 connection.ArmDeadline(Environment.TickCount64 + _timeoutMs, aborted);
                 try
                 {
-                    Http1Request.WriteHead(connection.Writer, context, upstream, path, basePathLength, basePath, identity, chunked);
+                    Http1Request.WriteHead(connection.Writer, context, upstream, target, restStart, basePath, identity, _fields, bodyLength);
                     if (hasBody)
                     {
                         bodySent = true;
-                        await Http1Request.CopyBodyAsync(request.BodyReader, connection.Writer, chunked, cancellation.Token).ConfigureAwait(false);
+                        await Http1Request.CopyBodyAsync(request.BodyReader, connection.Writer, bodyLength == -1, cancellation.Token).ConfigureAwait(false);
                     }
 
                     await connection.Writer.FlushAsync(cancellation.Token).ConfigureAwait(false);
@@ -82,10 +93,11 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
 
                     break;
                 }
-                catch (Exception e) when (connection.Exchanges > 0 && !bodySent && !aborted.IsCancellationRequested
+                catch (Exception e) when (idempotent && connection.Exchanges > 0 && !bodySent && !aborted.IsCancellationRequested
                     && (e is IOException || ReferenceEquals(e, Http1Response.ReadNothing)))
                 {
-                    // The upstream closed this idle connection as we reused it: nothing was processed, try a new one.
+                    // The upstream closed this idle connection as we reused it: nothing was processed, and the method is
+                    // idempotent, so it may be sent again (RFC 9110 section 9.2.2) on a new connection.
                     connection.Dispose();
                     connection = null;
                     context.Response.Clear();
@@ -114,9 +126,19 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
 
             reusable = completed && head.KeepAlive && IsDrained(connection);
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (Exception e) when (aborted.IsCancellationRequested || e is ClientAbortedException)
         {
             // The client went away; nobody to answer.
+            Log.ClientAborted(logger, apiName);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The client's body broke its framing or Kestrel's size limit: the client's error, not the upstream's.
+            var tooLarge = RequestBodyLimit.IsExceeded(e);
+            Log.ClientBodyRejected(logger, apiName, e.Message);
+            await (tooLarge
+                ? FailAsync(context, 413, ErrorCodes.RequestTooLarge, "the request body is over the size limit")
+                : FailAsync(context, 400, ErrorCodes.InvalidRequest, e.Message)).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -132,13 +154,6 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         {
             Log.UpstreamFailed(logger, apiName, e.InnerException?.Message ?? e.Message);
             await FailAsync(context, 502, ErrorCodes.BadGateway, "the upstream broke the exchange").ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException e)
-        {
-            // The client's body broke its framing or Kestrel's size limit.
-            await (RequestBodyLimit.IsExceeded(e)
-                ? FailAsync(context, 413, ErrorCodes.RequestTooLarge, "the request body is over the size limit")
-                : FailAsync(context, 400, ErrorCodes.InvalidRequest, e.Message)).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -162,13 +177,14 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         }
     }
 
-    // Not async: renting an idle connection, the usual case, costs no state machine.
-    private static ValueTask<UpstreamConnection> RentAsync(UpstreamConnectionPool pool, bool hasBody, CancellationToken aborted)
+    // Not async: renting an idle connection, the usual case, costs no state machine. Every idle connection is checked
+    // before reuse: bytes the upstream sent unasked (a late body, a second response, an idle 408) must never be read as
+    // the next client's response, and a connection the upstream closed would fail a request that cannot be resent.
+    private static ValueTask<UpstreamConnection> RentAsync(UpstreamConnectionPool pool, CancellationToken aborted)
     {
         while (pool.TryRent(out var idle))
         {
-            // A body read from the client cannot be sent twice: make sure the upstream has not closed this one.
-            if (!hasBody || !idle.IsStale())
+            if (!idle.IsStale())
             {
                 return ValueTask.FromResult(idle);
             }
@@ -204,6 +220,12 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
 
         [LoggerMessage(EventId = EventIds.ProxyFailed, Level = LogLevel.Error, Message = "Forwarding to the upstream of API {Api} failed unexpectedly")]
         public static partial void ForwardingFailed(ILogger logger, string api, Exception exception);
+
+        [LoggerMessage(EventId = EventIds.ClientAborted, Level = LogLevel.Debug, Message = "Client of API {Api} went away before its response")]
+        public static partial void ClientAborted(ILogger logger, string api);
+
+        [LoggerMessage(EventId = EventIds.ClientBodyRejected, Level = LogLevel.Information, Message = "Client of API {Api} sent a request body that was refused: {Reason}")]
+        public static partial void ClientBodyRejected(ILogger logger, string api, string reason);
 
         [LoggerMessage(EventId = EventIds.UpstreamBodyFailed, Level = LogLevel.Warning, Message = "Upstream of API {Api} response body failed: {Reason}")]
         public static partial void UpstreamBodyFailed(ILogger logger, string api, string reason);

@@ -1,9 +1,12 @@
+using System.Buffers;
 using FastGateway.Authorization;
 using FastGateway.Contracts;
 using FastGateway.Errors;
 using FastGateway.Generated;
 using FastGateway.Hosting;
 using FastGateway.Scopes;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace FastGateway.Proxy;
@@ -11,7 +14,8 @@ namespace FastGateway.Proxy;
 /// <summary>
 /// The gateway's front door for protected APIs: runs before endpoint routing, so requests under an
 /// API's base path never touch it. Decides with <see cref="AccessValidator"/>, answers errors per
-/// RFC 6750 section 3, and forwards allowed requests with <see cref="HttpForwarder"/>.
+/// RFC 6750 section 3, and forwards allowed requests with <see cref="HttpForwarder"/>. Routes are matched on the
+/// client's raw request-target (<see cref="RequestTarget"/>), after the API's path policy.
 /// </summary>
 /// <remarks>It runs first in the pipeline, ahead of the exception handler, so it answers its own unexpected failures.</remarks>
 internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, IOptions<ProxyOptions> options, ILogger<ProtectedApiMiddleware> logger)
@@ -23,14 +27,50 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        var path = request.Path.Value ?? "";
+        if (request.Headers.Connection.Count != 0)
+        {
+            HonourClose(context);
+        }
+
+        // Routes are matched on the client's raw target, decoded here, not on Kestrel's Path: Kestrel decodes escapes
+        // and resolves dot segments, so the path it matched would not be the path the upstream gets.
+        var raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        char[]? rented = null;
+        var scratch = raw.Length <= RequestTarget.StackPathChars
+            ? stackalloc char[RequestTarget.StackPathChars]
+            : (rented = ArrayPool<char>.Shared.Rent(raw.Length));
+        try
+        {
+            var error = RequestTarget.TryParse(raw, scratch, out var target, out var matchPath, out var octets);
+            if (error != TargetError.None)
+            {
+                // Under an API, refused; elsewhere, the gateway's own endpoints see Kestrel's path as usual.
+                return error == TargetError.NoPath || GatewayDefinition.Match(HttpMethodKinds.Parse(request.Method), request.Path.Value).Status == RouteMatchStatus.NoApi
+                    ? PassAsync(context, next)
+                    : Refuse(context, TargetErrorDescription(error));
+            }
+
+            return Decide(context, next, target, matchPath, octets);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private Task Decide(HttpContext context, RequestDelegate next, in RequestTarget target, ReadOnlySpan<char> matchPath, PathOctets octets)
+    {
+        var request = context.Request;
         AccessDecision decision;
         RouteMatch route;
         TokenIdentity identity;
         ulong granted;
         try
         {
-            decision = validator.Validate(HttpMethodKinds.Parse(request.Method), path, request.Headers.Authorization, out route, out identity, out granted);
+            decision = validator.Validate(HttpMethodKinds.Parse(request.Method), matchPath, request.Headers.Authorization, out route, out identity, out granted);
         }
         catch (Exception e)
         {
@@ -38,12 +78,22 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
             return ErrorResponse.WriteAsync(context, 500, ErrorCodes.ServerError, "the gateway failed to handle the request; see its log");
         }
 
+        if (decision == AccessDecision.NoApi)
+        {
+            return PassAsync(context, next);
+        }
+
+        // The API's path policy, before anything else: a refused path is refused whatever the token.
+        if ((octets & upstreams[route.ApiIndex].RejectedPathOctets) is var rejected and not PathOctets.None)
+        {
+            return Refuse(context, PathOctetsDescription(rejected));
+        }
+
         return decision switch
         {
-            AccessDecision.NoApi => _onSocketThread ? OnThreadPoolAsync(context, next) : next(context),
-            AccessDecision.Allowed => ForwardAsync(context, path, route, new ForwardedIdentity(identity.ClientId, identity.Owner, scopes.Format(granted))),
+            AccessDecision.Allowed => ForwardAsync(context, target, route, new ForwardedIdentity(identity.ClientId, identity.Owner, scopes.Format(granted))),
             AccessDecision.NoResource => ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound,
-                $"no resource of API '{GatewayDefinition.Apis[route.ApiIndex].DisplayName}' matches {request.Method} {path}"),
+                $"no resource of API '{GatewayDefinition.Apis[route.ApiIndex].DisplayName}' matches {request.Method} {target.Path}"),
             AccessDecision.MissingToken => Challenge(context, 401, null, "an access token is required: send it as Authorization: Bearer followed by the token"),
             AccessDecision.MalformedRequest => Challenge(context, 400, ErrorCodes.InvalidRequest, "send exactly one Authorization header"),
             AccessDecision.ExpiredToken => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token expired"),
@@ -53,6 +103,49 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
         };
     }
 
+    private Task PassAsync(HttpContext context, RequestDelegate next) => _onSocketThread ? OnThreadPoolAsync(context, next) : next(context);
+
+    private Task Refuse(HttpContext context, string description)
+    {
+        Log.RequestRefused(logger, description);
+        return ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, description);
+    }
+
+    // ConnectionFieldEncoding kept "close" from Kestrel (as "~close") so the options beside it survive; the gateway
+    // closes the client connection after this response instead.
+    private static void HonourClose(HttpContext context)
+    {
+        foreach (var value in context.Request.Headers.Connection)
+        {
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                var option = value.AsSpan(range).Trim(" \t");
+                if (option.StartsWith('~') && ConnectionFieldEncoding.IsClose(option))
+                {
+                    context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static string TargetErrorDescription(TargetError error) => error switch
+    {
+        TargetError.InvalidCharacter => "the request path holds a character outside RFC 3986's path grammar (section 3.3): percent-encode it",
+        TargetError.InvalidEscape => "the request path holds a malformed percent-escape, or escapes that do not decode to UTF-8",
+        TargetError.NulOctet => "the request path holds %00",
+        TargetError.DotSegment => "the request path holds a dot segment (/./ or /../): resolve it before sending (RFC 3986 section 5.2.4)",
+        TargetError.InvalidQuery => "the query holds a space, a control or non-ASCII character, or '#': percent-encode it",
+        _ => "the request-target is not valid",
+    };
+
+    private static string PathOctetsDescription(PathOctets rejected) =>
+        (rejected & PathOctets.EscapedSlashes) != 0 ? "the request path holds an escaped slash (%2F or %5C), which this API's path policy refuses"
+        : (rejected & PathOctets.EncodedDotSegments) != 0 ? "the request path holds an encoded dot segment (such as %2e%2e), which this API's path policy refuses"
+        : (rejected & PathOctets.DoubleEncoding) != 0 ? "the request path holds a double-encoded escape (%25 followed by two hex digits), which this API's path policy refuses"
+        : (rejected & PathOctets.EncodedControlCharacters) != 0 ? "the request path holds an encoded control character, which this API's path policy refuses"
+        : "the request path holds an empty segment (//), which this API's path policy refuses";
+
     // With ProxyOptions.InlineScheduling this runs on a socket thread, which must not hash passwords or wait for
     // durable writes while other connections' I/O waits behind it.
     private static async Task OnThreadPoolAsync(HttpContext context, RequestDelegate next)
@@ -61,10 +154,10 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
         await next(context).ConfigureAwait(false);
     }
 
-    private Task ForwardAsync(HttpContext context, string path, RouteMatch route, ForwardedIdentity identity)
+    private Task ForwardAsync(HttpContext context, RequestTarget target, RouteMatch route, ForwardedIdentity identity)
     {
         var api = GatewayDefinition.Apis[route.ApiIndex];
-        return forwarder.ForwardAsync(context, upstreams[route.ApiIndex], path, route.BasePathLength, api.Name, api.BasePath, identity);
+        return forwarder.ForwardAsync(context, upstreams[route.ApiIndex], target, target.RawPathIndex(route.BasePathLength), api.Name, api.BasePath, identity);
     }
 
     private Task InsufficientScope(HttpContext context, RouteMatch route)
@@ -91,5 +184,8 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
     {
         [LoggerMessage(EventId = EventIds.ProxyFailed, Level = LogLevel.Error, Message = "Checking a protected-API request failed unexpectedly")]
         public static partial void ValidationFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = EventIds.RequestRefused, Level = LogLevel.Debug, Message = "Refused a protected-API request before forwarding: {Reason}")]
+        public static partial void RequestRefused(ILogger logger, string reason);
     }
 }

@@ -111,10 +111,10 @@ internal sealed class UpstreamConnection : IDisposable
     public string?[] RecentValues { get; } = new string?[Http1Response.KnownNames.Length];
 
     /// <summary>
-    /// Whether an idle connection was closed by the upstream or holds unsolicited bytes. One non-blocking poll:
-    /// used before sending a request body, which could not be resent on a fresh connection.
+    /// Whether an idle connection was closed by the upstream or holds unsolicited bytes: one non-blocking poll (readable
+    /// means either), before every reuse.
     /// </summary>
-    public bool IsStale() => _socket.Poll(0, SelectMode.SelectRead) || _socket.Available > 0;
+    public bool IsStale() => _socket.Poll(0, SelectMode.SelectRead);
 
     /// <summary>Opens a connection to <paramref name="host"/>:<paramref name="port"/>, with TLS when <paramref name="useTls"/>.</summary>
     /// <exception cref="SocketException">The upstream refused or could not be reached.</exception>

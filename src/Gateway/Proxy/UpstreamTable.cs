@@ -8,8 +8,9 @@ namespace FastGateway.Proxy;
 internal sealed class Upstream : IDisposable
 {
     /// <summary>Creates the upstream for <paramref name="uri"/> (absolute http/https URL without query or fragment).</summary>
-    public Upstream(Uri uri, ProxyOptions options)
+    public Upstream(Uri uri, ProxyOptions options, PathPolicyOptions pathPolicy)
     {
+        RejectedPathOctets = pathPolicy.Rejected;
         // Uri.Host keeps an IPv6 literal's brackets (needed in Host); IdnHost drops them and punycodes (needed to connect).
         var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
         HostHeader = Encoding.ASCII.GetBytes(uri.IsDefaultPort ? host : $"{host}:{uri.Port}");
@@ -24,6 +25,9 @@ internal sealed class Upstream : IDisposable
 
     /// <summary>The upstream URL's path (already percent-encoded ASCII, no trailing '/'; empty for the root).</summary>
     public byte[] PathPrefix { get; }
+
+    /// <summary>The kinds of risky path octets this API refuses (its <see cref="PathPolicyOptions"/>).</summary>
+    public PathOctets RejectedPathOctets { get; }
 
     /// <summary>Idle HTTP/1.1 connections to this upstream.</summary>
     public UpstreamConnectionPool Pool { get; }
@@ -43,7 +47,8 @@ internal sealed class UpstreamTable : IDisposable
     private UpstreamTable(Upstream[] upstreams) => _upstreams = upstreams;
 
     /// <summary>Reads every API's upstream from configuration.</summary>
-    /// <exception cref="InvalidOperationException">An API has no upstream, or it is not an absolute http/https URL.</exception>
+    /// <exception cref="InvalidOperationException">An API has no upstream, or it is not an absolute http/https URL, or its
+    /// path policy has a value that is not Reject or Forward.</exception>
     public static UpstreamTable FromConfiguration(IConfiguration configuration, ProxyOptions options)
     {
         var apis = GatewayDefinition.Apis;
@@ -62,7 +67,10 @@ internal sealed class UpstreamTable : IDisposable
                 throw new InvalidOperationException($"{key} = '{value}' must be an absolute http or https URL without query or fragment");
             }
 
-            upstreams[i] = new Upstream(uri, options);
+            // Proxy:PathPolicy for every API, then what Proxy:Apis:<name>:PathPolicy overrides.
+            var pathPolicy = options.PathPolicy with { };
+            configuration.GetSection($"Proxy:Apis:{apis[i].Name}:PathPolicy").Bind(pathPolicy);
+            upstreams[i] = new Upstream(uri, options, pathPolicy);
         }
 
         return new UpstreamTable(upstreams);
