@@ -15,8 +15,8 @@ namespace FastGateway.Benchmarks;
 /// </summary>
 /// <remarks>
 /// <code>
-/// ParseAuthorization ──► MatchRoute ──► ComputeTokenHash ──► LookupToken ──► CheckStanding ──► CheckScope
-/// └────────────────────────────── Validate (baseline: all of them, in the gateway's order) ───────────────┘
+/// ParseTarget ──► ParseAuthorization ──► MatchRoute ──► ComputeTokenHash ──► LookupToken ──► CheckStanding ──► CheckScope
+///                 └──────────────────────── Validate (baseline: all of them but ParseTarget, in the gateway's order) ─┘
 /// </code>
 /// A user token adds, inside CheckStanding, a users-registry lookup, the family key (TokenHash.ForFamily: the id plus a tag, no hash) and a
 /// FASTER read of the grant-family record.
@@ -27,6 +27,7 @@ public class ValidationPathBenchmarks
 {
     // Fields, not constants, so the JIT cannot fold the route match for a literal path.
     private readonly string _path = "/timetravels/bookings/42";
+    private readonly string _escapedPath = "/timetravels/bookings/4%32?x=%41";
     private readonly HttpMethodKind _method = HttpMethodKind.Get;
     private BenchmarkGateway _gateway = null!;
     private string _header = null!;
@@ -72,6 +73,19 @@ public class ValidationPathBenchmarks
     /// <summary>Disposes the store and deletes its folder.</summary>
     [GlobalCleanup]
     public void Cleanup() => _gateway.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>The raw request-target checked and split (<see cref="FastGateway.Proxy.RequestTarget.TryParse"/>): RFC 3986
+    /// grammar, the path policy's octet kinds; the match path is the raw path itself (no escape).</summary>
+    [Benchmark]
+    public int ParseTarget() => (int)FastGateway.Proxy.RequestTarget.TryParse(_path, default, out _, out var match, out _) + match.Length;
+
+    /// <summary>As <see cref="ParseTarget"/> for a target with escapes: the match path is decoded into the stack buffer.</summary>
+    [Benchmark]
+    public int ParseEscapedTarget()
+    {
+        Span<char> scratch = stackalloc char[FastGateway.Proxy.RequestTarget.StackPathChars];
+        return (int)FastGateway.Proxy.RequestTarget.TryParse(_escapedPath, scratch, out _, out var match, out _) + match.Length;
+    }
 
     /// <summary>RFC 6750 bearer parse of the Authorization header (<see cref="BearerToken.TryParse"/>).</summary>
     [Benchmark]

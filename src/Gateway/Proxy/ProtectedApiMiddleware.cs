@@ -35,9 +35,10 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
         // Routes are matched on the client's raw target, decoded here, not on Kestrel's Path: Kestrel decodes escapes
         // and resolves dot segments, so the path it matched would not be the path the upstream gets.
         var raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        // A decoding buffer only for a target with escapes: stackalloc zeroes what it takes.
         char[]? rented = null;
-        var scratch = raw.Length <= RequestTarget.StackPathChars
-            ? stackalloc char[RequestTarget.StackPathChars]
+        var scratch = !raw.Contains('%') ? default
+            : raw.Length <= RequestTarget.StackPathChars ? stackalloc char[RequestTarget.StackPathChars]
             : (rented = ArrayPool<char>.Shared.Rent(raw.Length));
         try
         {
