@@ -83,7 +83,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
                     break;
                 }
                 catch (Exception e) when (connection.Exchanges > 0 && !bodySent && !aborted.IsCancellationRequested
-                    && (e is IOException || ReferenceEquals(e, Http1Response.ReadNothing)))
+                    && (e is IOException || e is UpstreamProtocolException { Error: UpstreamProtocolError.ClosedBeforeResponse }))
                 {
                     // The upstream closed this idle connection as we reused it: nothing was processed, try a new one.
                     connection.Dispose();
