@@ -35,7 +35,8 @@ namespace FastGateway.Proxy;
 /// response with <c>Connection: close</c>: no body is read for them whatever the fields say.</item>
 /// </list>
 /// <para>204 never forwards <c>Content-Length</c> (RFC 9110 section 8.6); HEAD and 304 forward it, as it describes the
-/// body a GET would get. A head is reported only once whole and checked, interim responses never.</para>
+/// body a GET would get. A head is reported only once whole, interim responses never; a refused head may have been
+/// partly reported, never completed.</para>
 /// </remarks>
 internal static class Http1ResponseParser
 {
@@ -59,7 +60,8 @@ internal static class Http1ResponseParser
     /// <summary>
     /// Parses the response at the start of <paramref name="buffered"/>: skips whole interim (1xx) responses, then
     /// reports the final head to <paramref name="handler"/> and decides its framing. Until the final head is whole
-    /// nothing is reported or consumed, so the caller passes the same bytes plus more on the next call.
+    /// nothing is reported or consumed, so the caller passes the same bytes plus more on the next call. The whole
+    /// sequence is parsed again then (as the old parser rescanned for the head's end): bounded by <see cref="MaxHeadBytes"/>.
     /// </summary>
     /// <typeparam name="THandler">A struct, so the calls are devirtualized.</typeparam>
     /// <param name="buffered">The bytes read from the upstream and not consumed; may run past the head into the body.</param>

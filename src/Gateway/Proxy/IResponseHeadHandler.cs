@@ -3,11 +3,14 @@ namespace FastGateway.Proxy;
 /// <summary>
 /// Receives a final response head from <see cref="Http1ResponseParser.TryParseHead"/>, in order: one
 /// <see cref="OnStatusLine"/>, the fields (<see cref="OnField"/>, <see cref="OnConnectionOption"/>) in the upstream's
-/// order, then one <see cref="OnHeadComplete"/>. Nothing is reported until the whole head was read and checked, and
-/// nothing of interim (1xx) responses. Implemented by structs, so the parser's calls are devirtualized (as Kestrel's
+/// order, then one <see cref="OnHeadComplete"/>. Nothing is reported before the whole head has arrived, and nothing
+/// of interim (1xx) responses. Implemented by structs, so the parser's calls are devirtualized (as Kestrel's
 /// <c>HttpParser&lt;TRequestHandler&gt;</c> does).
 /// </summary>
-/// <remarks>The spans point into the upstream reader's buffer: valid only during the call.</remarks>
+/// <remarks>Lines are checked as they are reported, in one pass: when the parser throws, the status and some fields
+/// may have been reported but <see cref="OnHeadComplete"/> was not called, and what the handler wrote is to be
+/// dropped (<see cref="HttpForwarder"/> clears the client's response before its 502). The spans point into the
+/// upstream reader's buffer: valid only during the call.</remarks>
 internal interface IResponseHeadHandler
 {
     /// <summary>The final response's status line (RFC 9112 section 4).</summary>
