@@ -241,6 +241,25 @@ public sealed class Http1ResponseParserTests
             Http1ResponseParser.DecideFraming(status, Enum.Parse<Http1Version>(version), isHead, fields));
     }
 
+    [Fact]
+    public void TryParseHead_SmallResponse_AllocatesNothing()
+    {
+        // The proxied hot path: a 200 with Content-Length and a handful of fields. Strings are the handler's business.
+        var bytes = Encoding.ASCII.GetBytes(Ok + "Content-Type: application/json\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nServer: Kestrel\r\n"
+            + "Cache-Control: no-store\r\nConnection: keep-alive, X-Hop\r\nX-Request-Id: 42\r\nContent-Length: 2\r\n\r\nok");
+        var handler = new CountingHandler();
+        Assert.True(Http1ResponseParser.TryParseHead(bytes, false, ref handler, out _, out _)); // JIT first
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Http1ResponseParser.TryParseHead(bytes, false, ref handler, out _, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(101 * 6, handler.Fields);
+    }
+
     private static (bool Complete, int Consumed, ResponseHead Head) Parse(string response, bool isHead, ref RecordingHandler handler)
     {
         var complete = Http1ResponseParser.TryParseHead(Encoding.Latin1.GetBytes(response), isHead, ref handler, out var consumed, out var head);
@@ -279,6 +298,23 @@ public sealed class Http1ResponseParserTests
         {
             Assert.Null(Completed);
             Completed = head;
+        }
+    }
+
+    private struct CountingHandler : IResponseHeadHandler
+    {
+        public int Fields { get; private set; }
+
+        public readonly void OnStatusLine(Http1Version version, int statusCode, ReadOnlySpan<byte> reasonPhrase)
+        {
+        }
+
+        public void OnField(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => Fields++;
+
+        public void OnConnectionOption(ReadOnlySpan<byte> option) => Fields++;
+
+        public readonly void OnHeadComplete(in ResponseHead head)
+        {
         }
     }
 }
