@@ -94,7 +94,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
                     break;
                 }
                 catch (Exception e) when (idempotent && connection.Exchanges > 0 && !bodySent && !aborted.IsCancellationRequested
-                    && (e is IOException || ReferenceEquals(e, Http1Response.ReadNothing)))
+                    && (e is IOException || e is UpstreamProtocolException { Error: UpstreamProtocolError.ClosedBeforeResponse }))
                 {
                     // The upstream closed this idle connection as we reused it: nothing was processed, and the method is
                     // idempotent, so it may be sent again (RFC 9110 section 9.2.2) on a new connection.
