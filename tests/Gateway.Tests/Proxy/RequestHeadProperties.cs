@@ -104,7 +104,7 @@ public sealed class RequestHeadProperties : IDisposable
 
     /// <summary>Everything in the brief but one: a field is taken as named by Connection when its name equals an option
     /// ignoring case (RFC 9110 section 7.6.1); underscore spellings are checked by the next property.</summary>
-    [Property(MaxTest = 1000, QuietOnSuccess = true)]
+    [Property(MaxTest = 3000, QuietOnSuccess = true)]
     public Property Http1RequestHead_AnyClientFieldsMethodAndBody_RefusedExactlyWhenMalformed_ElseHeadIsWellFormedAndPolicyExact() =>
         Prop.ForAll(Arb.From(HeadCases(tildeNames: false), Shrink), c => Verify(c, connectionUnderscores: false));
 
@@ -115,7 +115,7 @@ public sealed class RequestHeadProperties : IDisposable
     /// ignoring case only (RequestFieldPolicy.IsConnectionOption), so such a field is forwarded. Kept failing on purpose
     /// (the property-tests brief: counterexamples are reported, src/ is not changed here).
     /// </summary>
-    [Property(MaxTest = 1000, QuietOnSuccess = true)]
+    [Property(MaxTest = 5000, QuietOnSuccess = true)]
     public Property Http1RequestHead_ConnectionOptionInAnotherUnderscoreSpelling_FieldIsNotForwarded_KNOWN_FAILURE() =>
         Prop.ForAll(Arb.From(HeadCases(tildeNames: false), Shrink), c => Verify(c, connectionUnderscores: true));
 
@@ -125,7 +125,7 @@ public sealed class RequestHeadProperties : IDisposable
     /// the one ConnectionFieldEncoding put in front of keep-alive, close and upgrade, so <c>Connection: ~X-Tilde</c> strips
     /// <c>X-Tilde</c> (not named) and forwards a field named <c>~X-Tilde</c> (named, so hop-by-hop). Kept failing on purpose.
     /// </summary>
-    [Property(MaxTest = 1000, QuietOnSuccess = true)]
+    [Property(MaxTest = 5000, QuietOnSuccess = true)]
     public Property Http1RequestHead_ConnectionOptionStartingWithTilde_OnlyTheFieldItNamesIsStripped_KNOWN_FAILURE() =>
         Prop.ForAll(Arb.From(HeadCases(tildeNames: true), Shrink), c => Verify(c, connectionUnderscores: false));
 
@@ -337,8 +337,7 @@ public sealed class RequestHeadProperties : IDisposable
         var stream = new MemoryStream();
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64, leaveOpen: true));
         Http1Request.WriteHead(writer, context, upstream, target, BasePath.Length, BasePath, identity, RequestFieldPolicy.FromOptions(new ProxyOptions()), bodyLength);
-        var flush = writer.FlushAsync();
-        Assert.True(flush.IsCompletedSuccessfully);
+        writer.FlushAsync().AsTask().GetAwaiter().GetResult(); // a MemoryStream: completes at once
         writer.Complete();
         return stream.ToArray();
     }
