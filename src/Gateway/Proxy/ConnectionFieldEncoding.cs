@@ -11,8 +11,8 @@ namespace FastGateway.Proxy;
 /// one of <c>keep-alive</c>, <c>close</c> or <c>upgrade</c>, replaces the whole field with that one interned value:
 /// <c>Connection: keep-alive, X-Hop</c> reached the app as <c>keep-alive</c>, so <c>X-Hop</c> was forwarded. Here those
 /// three options are read with a <c>~</c> in front (<c>~close</c>), which Kestrel does not know, so it leaves the value as
-/// sent. The meaning is kept by the gateway: <c>~close</c> closes the client connection after the response
-/// (<see cref="IsClose"/>); keep-alive is HTTP/1.1's default (an HTTP/1.0 client's connection now closes after each
+/// sent (a client's own option that starts with <c>~</c> gets a second one, so <see cref="Unmark"/> is exact). The meaning is kept by the gateway: <c>~close</c> closes the client connection after the response
+/// (<see cref="IsMarkedClose"/>); keep-alive is HTTP/1.1's default (an HTTP/1.0 client's connection now closes after each
 /// response); the gateway forwards no upgrade. Only <c>Connection</c> lines take this path; every other field keeps
 /// Kestrel's default decoding (ASCII, else UTF-8).
 /// </remarks>
@@ -26,11 +26,16 @@ internal sealed class ConnectionFieldEncoding : Encoding
     public static Encoding? Select(string fieldName) =>
         ReferenceEquals(fieldName, "Connection") || fieldName.Equals("Connection", StringComparison.OrdinalIgnoreCase) ? Instance : null;
 
-    /// <summary>Whether a connection option (as the gateway reads it, with or without the <c>~</c>) is <c>close</c>.</summary>
-    public static bool IsClose(ReadOnlySpan<char> option) => Unmark(option).Equals("close", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether a connection option, as this encoding left it, is the client's <c>close</c> (which Kestrel no longer sees).</summary>
+    public static bool IsMarkedClose(ReadOnlySpan<char> option) => option.Equals("~close", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A connection option without the <c>~</c> this encoding put in front of a Kestrel-known one.</summary>
-    public static ReadOnlySpan<char> Unmark(ReadOnlySpan<char> option) => option.StartsWith('~') ? option[1..] : option;
+    /// <summary>A connection option as the client sent it: without the <c>~</c> this encoding put in front of a Kestrel-known
+    /// option, or in front of a client's own option that starts with <c>~</c>.</summary>
+    public static ReadOnlySpan<char> Unmark(ReadOnlySpan<char> option) =>
+        option.StartsWith("~~", StringComparison.Ordinal) || (option.StartsWith('~') && IsKnown(option[1..])) ? option[1..] : option;
+
+    private static bool IsKnown(ReadOnlySpan<char> option) => option.Equals("keep-alive", StringComparison.OrdinalIgnoreCase)
+        || option.Equals("close", StringComparison.OrdinalIgnoreCase) || option.Equals("upgrade", StringComparison.OrdinalIgnoreCase);
 
     // Kestrel decodes with Encoding.GetString(ReadOnlySpan<byte>), whose base implementation comes down to these two
     // array overloads (so no unsafe code here).
@@ -80,9 +85,9 @@ internal sealed class ConnectionFieldEncoding : Encoding
             }
 
             first = false;
+            // A client's own '~' is doubled, so a mark is never confused with what the client sent.
             var trimmed = option.Trim(" \t");
-            if (trimmed.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) || trimmed.Equals("close", StringComparison.OrdinalIgnoreCase)
-                || trimmed.Equals("upgrade", StringComparison.OrdinalIgnoreCase))
+            if (IsKnown(trimmed) || trimmed.StartsWith('~'))
             {
                 builder.Append('~').Append(trimmed);
             }

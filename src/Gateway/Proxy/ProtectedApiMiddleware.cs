@@ -121,7 +121,7 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
             foreach (var range in value.AsSpan().Split(','))
             {
                 var option = value.AsSpan(range).Trim(" \t");
-                if (option.StartsWith('~') && ConnectionFieldEncoding.IsClose(option))
+                if (ConnectionFieldEncoding.IsMarkedClose(option))
                 {
                     context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
                     return;

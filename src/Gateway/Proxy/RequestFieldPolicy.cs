@@ -110,15 +110,15 @@ internal sealed class RequestFieldPolicy
     /// <summary>Whether <paramref name="value"/> may be written as a field value: no CR, LF, NUL or other control but HTAB.</summary>
     public static bool IsValidValue(ReadOnlySpan<char> value) => !value.ContainsAny(ValueControls);
 
-    /// <summary>Whether <paramref name="name"/> is listed in a Connection field (and so hop-by-hop, RFC 9110 section 7.6.1).
-    /// Reads the options as <see cref="ConnectionFieldEncoding"/> left them.</summary>
+    /// <summary>Whether <paramref name="name"/> is listed in a Connection field (and so hop-by-hop, RFC 9110 section 7.6.1),
+    /// ignoring case and reading <c>_</c> as <c>-</c>. Reads the options as <see cref="ConnectionFieldEncoding"/> left them.</summary>
     public static bool IsConnectionOption(StringValues connection, string name)
     {
         foreach (var value in connection)
         {
             foreach (var range in value.AsSpan().Split(','))
             {
-                if (ConnectionFieldEncoding.Unmark(value.AsSpan(range).Trim(" \t")).Equals(name, StringComparison.OrdinalIgnoreCase))
+                if (EqualsWithHyphens(ConnectionFieldEncoding.Unmark(value.AsSpan(range).Trim(" \t")), name))
                 {
                     return true;
                 }
@@ -126,6 +126,26 @@ internal sealed class RequestFieldPolicy
         }
 
         return false;
+    }
+
+    // Case-insensitive, with '_' and '-' the same (an option X-Hop also names X_Hop, as the stripped names do).
+    private static bool EqualsWithHyphens(ReadOnlySpan<char> option, string name)
+    {
+        if (option.Length != name.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < option.Length; i++)
+        {
+            char a = option[i], b = name[i];
+            if (a != b && (a is '_' ? '-' : char.ToLowerInvariant(a)) != (b is '_' ? '-' : char.ToLowerInvariant(b)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsOwned(string name)

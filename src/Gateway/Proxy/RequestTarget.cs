@@ -203,7 +203,7 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
                     case '/' or '\\':
                         octets |= PathOctets.EscapedSlashes;
                         break;
-                    case '%' when i + 4 < path.Length && char.IsAsciiHexDigit(path[i + 3]) && char.IsAsciiHexDigit(path[i + 4]):
+                    case '%' when IsDoubleEncoded(path, i + 3):
                         octets |= PathOctets.DoubleEncoding;
                         break;
                     case < '\u0020' or '\u007F':
@@ -261,7 +261,7 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
 
                 var octet = (char)HexValue(path[i + 1], path[i + 2]);
                 var keep = octet is '/' or '\\' or < '\u0020' or '\u007F'
-                    || (octet == '%' && i + 4 < path.Length && char.IsAsciiHexDigit(path[i + 3]) && char.IsAsciiHexDigit(path[i + 4]));
+                    || (octet == '%' && IsDoubleEncoded(path, i + 3));
                 if (keep)
                 {
                     octets[written++] = (byte)'%';
@@ -303,6 +303,33 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
         }
 
         return written;
+    }
+
+    // Whether the two characters after a %25 (at `next`) decode, once, to hex digits: "%2541" and "%25%34%31" alike
+    // become an escape when an upstream decodes a second time.
+    private static bool IsDoubleEncoded(ReadOnlySpan<char> path, int next) =>
+        IsDecodedHexDigit(path, ref next) && IsDecodedHexDigit(path, ref next);
+
+    private static bool IsDecodedHexDigit(ReadOnlySpan<char> path, ref int at)
+    {
+        if (at >= path.Length)
+        {
+            return false;
+        }
+
+        if (path[at] != '%')
+        {
+            return char.IsAsciiHexDigit(path[at++]);
+        }
+
+        if (at + 2 >= path.Length || !char.IsAsciiHexDigit(path[at + 1]) || !char.IsAsciiHexDigit(path[at + 2]))
+        {
+            return false;
+        }
+
+        var decoded = (char)HexValue(path[at + 1], path[at + 2]);
+        at += 3;
+        return char.IsAsciiHexDigit(decoded);
     }
 
     private static int CountEscapes(ReadOnlySpan<char> segment) => segment.Count('%');

@@ -70,6 +70,7 @@ public sealed class RequestFieldPolicyTests
     [InlineData("Upgrade", "~Upgrade")]
     [InlineData("close", "~close")]
     [InlineData("TE, X-Hop", "TE, X-Hop")]
+    [InlineData("~close, ~X-Tilde", "~~close,~~X-Tilde")] // a client's own '~' is doubled: never read as a mark
     public void ConnectionFieldEncoding_KnownOptions_AreMarkedSoKestrelKeepsTheList(string sent, string decoded)
     {
         var encoding = ConnectionFieldEncoding.Select("Connection")!;
@@ -82,6 +83,11 @@ public sealed class RequestFieldPolicyTests
     [InlineData("~keep-alive, X-Hop", "x-hop", true)]
     [InlineData("~keep-alive,X-Hop", "keep-alive", true)]
     [InlineData("X-Other", "X-Hop", false)]
+    [InlineData("X_Hop", "X-Hop", true)]
+    [InlineData("x-hop", "X_HOP", true)]
+    [InlineData("~~X-Tilde", "~X-Tilde", true)]
+    [InlineData("~~X-Tilde", "X-Tilde", false)]
+    [InlineData("~X-Tilde", "X-Tilde", false)] // only a mark before keep-alive, close or upgrade is dropped
     public void IsConnectionOption_ReadsMarkedOptions(string connection, string name, bool listed)
     {
         Assert.Equal(listed, RequestFieldPolicy.IsConnectionOption(new StringValues(connection), name));
