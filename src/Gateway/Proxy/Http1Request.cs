@@ -25,7 +25,7 @@ internal static class Http1Request
 
     /// <summary>
     /// Checks what will be written from the client's request into the upstream head: the method is a token, and every
-    /// field that will be forwarded has a token name and a value without CR, LF, NUL or other controls (RFC 9110
+    /// field (forwarded or not) has a token name and a value without CR, LF, NUL or other controls but HTAB (RFC 9110
     /// sections 9.1 and 5). HTTP/2 and HTTP/3 clients can send what HTTP/1.1 cannot carry; Kestrel does not refuse all of it.
     /// </summary>
     /// <returns>null when the request can be forwarded; else what is wrong, for a 400.</returns>

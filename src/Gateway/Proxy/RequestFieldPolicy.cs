@@ -31,10 +31,10 @@ internal sealed class RequestFieldPolicy
     ];
 
     /// <summary>Fields the gateway owns in requests it forwards: never forwarded from a client, not configurable.</summary>
+    /// <remarks>Expect: Kestrel answers <c>100 Continue</c> itself when the body is first read (RFC 9110 section 10.1.1).</remarks>
     public static readonly string[] GatewayOwned =
     [
-        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Transfer-Encoding", "Upgrade", "Trailer", "Proxy-Authenticate",
-        "Proxy-Authorization", "Content-Length", "Host", "Authorization", "Expect", "X-Client-Id", "X-Owner", "X-Scope", "Forwarded",
+        .. Http1Request.HopByHop, "Content-Length", "Host", "Authorization", "Expect", "X-Client-Id", "X-Owner", "X-Scope", "Forwarded",
     ];
 
     private const string ForwardedPrefix = "X-Forwarded-";
