@@ -64,7 +64,6 @@ public sealed class PathTests : IClassFixture<AdversarialGateway>
         "/timetravels%2fbookings",
         "/timetravels/bookings/a%5cb",
         "/timetravels/bookings/a%5Cb",
-        "/timetravels/bookings/a%00",
         "/timetravels/bookings/a%0d%0aX-Injected:%201",
         "/timetravels/bookings/a%0A",
         "/timetravels/bookings/a%09",
@@ -88,6 +87,7 @@ public sealed class PathTests : IClassFixture<AdversarialGateway>
     /// <summary>Raw bytes a request-target cannot hold: refused with 400 (by Kestrel or the gateway), nothing upstream.</summary>
     public static TheoryData<string, string> RefusedRaw() => new()
     {
+        { "encoded-nul", "/timetravels/bookings/a%00" }, // Kestrel refuses %00 itself, with its bare 400
         { "backslash", "/timetravels/bookings\\1" },
         { "backslash-dots", "/timetravels/bookings\\..\\bookings" },
         { "raw-non-ascii", "/timetravels/bookings/caf\u00c3\u00a9" },

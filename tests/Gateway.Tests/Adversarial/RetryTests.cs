@@ -5,19 +5,17 @@ namespace FastGateway.Tests.Adversarial;
 /// <summary>
 /// Class 7: no automatic retry of a non-idempotent request (RFC 9110 section 9.2.2). A POST sent on a reused pooled
 /// connection that the upstream closes without answering may have been processed: it is not sent again, and the
-/// client gets 502 JSON. A GET in the same situation may be retried once (control).
+/// client gets 502 JSON. A GET in the same situation may be retried once (control). Each case gets its own gateway
+/// so the pool holds exactly the warmed-up connections.
 /// </summary>
 [Collection(AdversarialSerial.Name)]
-public sealed class RetryTests : IClassFixture<AdversarialGateway>
+public sealed class RetryTests : IAsyncLifetime
 {
-    private readonly AdversarialGateway _fixture;
+    private readonly AdversarialGateway _fixture = new();
 
-    public RetryTests(AdversarialGateway fixture)
-    {
-        _fixture = fixture;
-        fixture.Upstream.KeepAlive = true;
-        fixture.Upstream.Reset();
-    }
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
 
     [Theory]
     [InlineData("post-content-length-0", "Content-Length: 0\r\n", "")]
