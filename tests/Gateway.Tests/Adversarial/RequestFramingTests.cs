@@ -72,6 +72,7 @@ public sealed class RequestFramingTests : IClassFixture<AdversarialGateway>
         Post("cl-leading-zeros", "Content-Length: 005\r\n", "hello", Expect.Forward, "hello", Framing.ContentLength);
         Post("cl-no-space", "Content-Length:5\r\n", "hello", Expect.Forward, "hello", Framing.ContentLength);
         Post("cl-uppercase-name", "CONTENT-LENGTH: 5\r\n", "hello", Expect.Forward, "hello", Framing.ContentLength);
+        Post("cl-ows", "Content-Length:  5  \r\n", "hello", Expect.Forward, "hello", Framing.ContentLength);
         Post("cl-zero", "Content-Length: 0\r\n", "", Expect.Forward, "", Framing.ContentLength);
         Post("cl-zero-conn-cl", "Connection: Content-Length\r\nContent-Length: 0\r\n", "", Expect.Forward, "", Framing.ContentLength);
 
@@ -113,6 +114,11 @@ public sealed class RequestFramingTests : IClassFixture<AdversarialGateway>
         Get("bare-lf-lines", "GET /timetravels/bookings HTTP/1.1\n{h}\n", Expect.Either);
         Get("host-duplicate", "GET /timetravels/bookings HTTP/1.1\r\n{H}Host: other.test\r\n\r\n", Expect.Refuse);
         Get("get-no-body", "GET /timetravels/bookings HTTP/1.1\r\n{H}\r\n", Expect.Forward);
+        data.Add("get-with-body-smuggled", $"GET /timetravels/bookings HTTP/1.1\r\n{{H}}Content-Length: {g}\r\n\r\n{SmuggledGet}", Expect.Either, SmuggledGet, Framing.ContentLength);
+        Get("field-without-colon", "GET /timetravels/bookings HTTP/1.1\r\n{H}X-No-Colon\r\n\r\n", Expect.Refuse);
+        Get("field-name-not-token", "GET /timetravels/bookings HTTP/1.1\r\n{H}X-A(b): 1\r\n\r\n", Expect.Refuse);
+        Get("field-name-empty", "GET /timetravels/bookings HTTP/1.1\r\n{H}: 1\r\n\r\n", Expect.Refuse);
+        Get("http09-request-line", "GET /timetravels/bookings\r\n{H}\r\n", Expect.Refuse);
 
         // HTTP/1.0.
         Get("http10-no-keepalive", "GET /timetravels/bookings HTTP/1.0\r\n{H}\r\n", Expect.Forward);

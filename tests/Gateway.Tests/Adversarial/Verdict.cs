@@ -3,32 +3,6 @@ using FastGateway.Tests.Infrastructure;
 
 namespace FastGateway.Tests.Adversarial;
 
-/// <summary>What the contract allows for a case.</summary>
-public enum Expect
-{
-    /// <summary>4xx (Kestrel's bare 400, or the gateway's JSON error) and not one byte upstream.</summary>
-    Refuse,
-
-    /// <summary>200 with the client's own answer; exactly one well-formed request upstream.</summary>
-    Forward,
-
-    /// <summary>Either of the above, the gateway's choice.</summary>
-    Either,
-}
-
-/// <summary>How the forwarded request must be framed.</summary>
-public enum Framing
-{
-    /// <summary>No Content-Length and no Transfer-Encoding.</summary>
-    None,
-
-    /// <summary>Exactly one framing field: Content-Length matching the body, or Transfer-Encoding: chunked.</summary>
-    One,
-
-    /// <summary>Exactly one framing field, and it is Content-Length (matching the body).</summary>
-    ContentLength,
-}
-
 /// <summary>The judgments the adversarial cases share: by the bytes the upstream received and what the client got.</summary>
 internal static class Verdict
 {

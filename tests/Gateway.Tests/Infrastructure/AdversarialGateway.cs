@@ -138,10 +138,3 @@ public sealed partial class AdversarialGateway : IAsyncLifetime
     [GeneratedRegex(@"Now listening on: (https?://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
 }
-
-/// <summary>The adversarial classes run one at a time: each has its own gateway, and some cases depend on timing.</summary>
-[CollectionDefinition(Name)]
-public sealed class AdversarialSerial
-{
-    public const string Name = "adversarial";
-}
