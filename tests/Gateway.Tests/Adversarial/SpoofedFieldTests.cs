@@ -66,6 +66,35 @@ public sealed class SpoofedFieldTests : IClassFixture<AdversarialGateway>
     }
 
     [Theory]
+    [InlineData("X-Owner: " + Spoof + "\r\n")]
+    [InlineData("X_Owner: " + Spoof + "\r\nx-owner: " + Spoof + "\r\nX-OWNER: " + Spoof + "\r\n")]
+    [InlineData("Connection: X-Owner\r\nX-Owner: " + Spoof + "\r\n")]
+    [InlineData("Connection: keep-alive, X-Owner, X-Client-Id\r\n")]
+    public async Task Field_UserTokenWithSpoofedOwner_OwnerOnceWithTheUsersName(string fields)
+    {
+        var username = "adv-" + Guid.NewGuid().ToString("N")[..10];
+        string token;
+        using (var http = new HttpClient { BaseAddress = _fixture.Http, Timeout = TimeSpan.FromSeconds(30) })
+        {
+            await GrantCalls.CreateUserAsync(http, username, "flux-capacitor-88");
+            var client = await GrantCalls.CreateClientAsync(http,
+                """{"client_name":"pw","scope":"view book","grant_types":["password"],"token_endpoint_auth_method":"client_secret_basic"}""");
+            using var response = await GrantCalls.PasswordAsync(http, client, username, "flux-capacitor-88", "view");
+            token = (await GrantCalls.ReadTokensAsync(response)).AccessToken;
+        }
+
+        await using var raw = await _fixture.ConnectAsync();
+        var answer = await raw.SendAndReadAsync(_fixture.Head("GET", "/timetravels/bookings", "owner", token) + fields + "\r\n");
+        await Verdict.SettleAsync();
+
+        var request = Verdict.ForwardedOnce(answer, _fixture.Upstream, "owner", "/bookings", null, Framing.None, fields);
+        AssertSpoofAbsent(request, fields);
+        Assert.True(request.CountNormalized("X-Owner") == 1 && request.Field("X-Owner") == username, $"expected exactly one X-Owner: {username}:\n{request}");
+        Assert.True(request.CountNormalized("X-Client-Id") == 1, $"expected exactly one X-Client-Id:\n{request}");
+        Assert.True(request.CountNormalized("X-Scope") == 1 && request.Field("X-Scope") == "view", $"expected exactly one X-Scope: view:\n{request}");
+    }
+
+    [Theory]
     [InlineData("X-HTTP-Method-Override")]
     [InlineData("X-HTTP-Method")]
     [InlineData("X-Method-Override")]
