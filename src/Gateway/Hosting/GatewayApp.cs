@@ -49,6 +49,12 @@ public static class GatewayApp
             kestrel.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
             // Keeps every option of the client's Connection field for hop-by-hop removal (see the type).
             kestrel.RequestHeaderEncodingSelector = FastGateway.Proxy.ConnectionFieldEncoding.Select;
+            // The slim builder binds only Kestrel's endpoints from configuration: the request-body limit (the standard
+            // key; proxied bodies are held to it) is read here.
+            if (builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") is { } maxRequestBody)
+            {
+                kestrel.Limits.MaxRequestBodySize = maxRequestBody;
+            }
         });
 
         var configuration = builder.Configuration;

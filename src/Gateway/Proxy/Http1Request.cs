@@ -4,6 +4,7 @@ using System.Collections.Frozen;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace FastGateway.Proxy;
@@ -165,7 +166,7 @@ internal static class Http1Request
     /// (RFC 9112 section 7.1) ending with the last chunk. Flushes as it goes (streamed, never buffered whole).
     /// </summary>
     /// <exception cref="Microsoft.AspNetCore.Http.BadHttpRequestException">The client's body broke Kestrel's framing or size limit.</exception>
-    /// <exception cref="ClientAbortedException">The client connection failed while its body was read.</exception>
+    /// <exception cref="ClientAbortedException">The client connection was reset while its body was read.</exception>
     /// <exception cref="IOException">The upstream connection failed.</exception>
     public static async ValueTask CopyBodyAsync(PipeReader body, PipeWriter writer, bool chunked, CancellationToken cancellationToken)
     {
@@ -176,10 +177,16 @@ internal static class Http1Request
             {
                 result = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
+            catch (ConnectionResetException e)
+            {
+                // The client's side failed: not the upstream's fault, though it is an IOException too.
+                throw new ClientAbortedException(e);
+            }
             catch (Exception e) when (e is not (OperationCanceledException or BadHttpRequestException))
             {
-                // The client's side failed (a reset): not the upstream's fault, whatever the exception type says.
-                throw new ClientAbortedException(e);
+                // Kestrel reports some broken chunked bodies as a plain IOException ("Bad chunk size data." for an
+                // overflowing size): the client's malformed body, not a client abort and not the upstream's failure.
+                throw new BadHttpRequestException($"the request body is malformed: {e.Message}", StatusCodes.Status400BadRequest, e);
             }
 
             var buffer = result.Buffer;

@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using FastGateway.Errors;
 using FastGateway.Hosting;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace FastGateway.Proxy;
@@ -59,6 +61,14 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
 
         var bodyLength = Http1Request.BodyLength(context);
         var hasBody = bodyLength is -1 or > 0;
+        if (bodyLength > 0 && bodyLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
+        {
+            // Declared over the limit: refused before anything is sent (Kestrel would refuse it at the first read).
+            Log.ClientBodyRejected(logger, apiName, "declared Content-Length over the limit");
+            await ErrorResponse.WriteAsync(context, 413, ErrorCodes.RequestTooLarge, "the request body is over the size limit").ConfigureAwait(false);
+            return;
+        }
+
         var method = request.Method;
         var isHead = HttpMethods.IsHead(method);
         var idempotent = isHead || HttpMethods.IsGet(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method)
@@ -126,19 +136,22 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
 
             reusable = completed && head.KeepAlive && IsDrained(connection);
         }
-        catch (Exception e) when (aborted.IsCancellationRequested || e is ClientAbortedException)
-        {
-            // The client went away; nobody to answer.
-            Log.ClientAborted(logger, apiName);
-        }
         catch (BadHttpRequestException e)
         {
-            // The client's body broke its framing or Kestrel's size limit: the client's error, not the upstream's.
+            // The client's body broke its framing or Kestrel's size limit: the client's error, not the upstream's. First:
+            // Kestrel also fires RequestAborted for it.
             var tooLarge = RequestBodyLimit.IsExceeded(e);
             Log.ClientBodyRejected(logger, apiName, e.Message);
+            // What follows a broken body on this connection cannot be framed: no further request is read from it.
+            context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
             await (tooLarge
                 ? FailAsync(context, 413, ErrorCodes.RequestTooLarge, "the request body is over the size limit")
                 : FailAsync(context, 400, ErrorCodes.InvalidRequest, e.Message)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (aborted.IsCancellationRequested || e is ClientAbortedException)
+        {
+            // The client went away; nobody to answer.
+            Log.ClientAborted(logger, apiName, (e.InnerException ?? e).GetType().FullName!, (e.InnerException ?? e).Message);
         }
         catch (OperationCanceledException)
         {
@@ -221,8 +234,8 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         [LoggerMessage(EventId = EventIds.ProxyFailed, Level = LogLevel.Error, Message = "Forwarding to the upstream of API {Api} failed unexpectedly")]
         public static partial void ForwardingFailed(ILogger logger, string api, Exception exception);
 
-        [LoggerMessage(EventId = EventIds.ClientAborted, Level = LogLevel.Debug, Message = "Client of API {Api} went away before its response")]
-        public static partial void ClientAborted(ILogger logger, string api);
+        [LoggerMessage(EventId = EventIds.ClientAborted, Level = LogLevel.Debug, Message = "Client of API {Api} went away before its response ({Exception}: {Reason})")]
+        public static partial void ClientAborted(ILogger logger, string api, string exception, string reason);
 
         [LoggerMessage(EventId = EventIds.ClientBodyRejected, Level = LogLevel.Information, Message = "Client of API {Api} sent a request body that was refused: {Reason}")]
         public static partial void ClientBodyRejected(ILogger logger, string api, string reason);

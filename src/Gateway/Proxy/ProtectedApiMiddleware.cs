@@ -81,7 +81,10 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
 
         if (decision == AccessDecision.NoApi)
         {
-            return PassAsync(context, next);
+            // Matched as received, a risky path may miss every API and yet be one to an upstream that decodes it.
+            return octets != PathOctets.None && RejectedUnderAnApi(context, target, octets) is { } refused
+                ? Refuse(context, PathOctetsDescription(refused))
+                : PassAsync(context, next);
         }
 
         // The API's path policy, before anything else: a refused path is refused whatever the token.
@@ -102,6 +105,24 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
             AccessDecision.InsufficientScope => InsufficientScope(context, route),
             _ => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token is not valid"),
         };
+    }
+
+    // Cold: a path with risky octets that matched no API. Is it under an API once decoded fully, or as Kestrel reads it
+    // (dot segments resolved)? Then that API's policy decides.
+    private PathOctets? RejectedUnderAnApi(HttpContext context, in RequestTarget target, PathOctets octets)
+    {
+        var method = HttpMethodKinds.Parse(context.Request.Method);
+        var decoded = new char[target.Path.Length];
+        var length = target.DecodeFully(decoded);
+        var route = length < 0 ? default : GatewayDefinition.Match(method, decoded.AsSpan(0, length));
+        if (length < 0 || route.Status == RouteMatchStatus.NoApi)
+        {
+            route = GatewayDefinition.Match(method, context.Request.Path.Value);
+        }
+
+        return route.Status != RouteMatchStatus.NoApi && (octets & upstreams[route.ApiIndex].RejectedPathOctets) is var rejected and not PathOctets.None
+            ? rejected
+            : null;
     }
 
     private Task PassAsync(HttpContext context, RequestDelegate next) => _onSocketThread ? OnThreadPoolAsync(context, next) : next(context);

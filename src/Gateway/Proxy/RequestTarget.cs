@@ -103,7 +103,7 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
             return TargetError.None;
         }
 
-        var length = Decode(path, scratch);
+        var length = Decode(path, scratch, keepRisky: true);
         if (length < 0)
         {
             return TargetError.InvalidEscape;
@@ -159,8 +159,6 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
         }
 
         var segmentStart = 1;
-        var dots = 0; // '.' or %2E in this segment, while it holds nothing else
-        var encodedDots = false;
         for (var i = 1; i <= path.Length; i++)
         {
             if (i == path.Length || path[i] == '/')
@@ -170,19 +168,19 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
                 {
                     octets |= PathOctets.EmptySegments;
                 }
-                else if (dots is 1 or 2 && dots == segment - (encodedDots ? 2 * CountEscapes(path[segmentStart..i]) : 0))
+                else
                 {
-                    if (!encodedDots)
+                    switch (DotSegmentOf(path[segmentStart..i]))
                     {
-                        return TargetError.DotSegment;
+                        case DotSegment.Literal:
+                            return TargetError.DotSegment;
+                        case DotSegment.Encoded:
+                            octets |= PathOctets.EncodedDotSegments;
+                            break;
                     }
-
-                    octets |= PathOctets.EncodedDotSegments;
                 }
 
                 segmentStart = i + 1;
-                dots = 0;
-                encodedDots = false;
                 continue;
             }
 
@@ -209,10 +207,6 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
                     case < '\u0020' or '\u007F':
                         octets |= PathOctets.EncodedControlCharacters;
                         break;
-                    case '.':
-                        dots++;
-                        encodedDots = true;
-                        break;
                 }
 
                 i += 2;
@@ -221,18 +215,22 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
             {
                 return TargetError.InvalidCharacter;
             }
-            else if (c == '.')
-            {
-                dots++;
-            }
         }
 
         return TargetError.None;
     }
 
-    // Decodes a path whose Scan passed into `scratch`; escapes of a risky kind, and whole encoded dot segments, stay as
-    // received. Returns the length in chars, or -1 when the decoded octets are not UTF-8.
-    private static int Decode(ReadOnlySpan<char> path, Span<char> scratch)
+    /// <summary>
+    /// The path decoded once, risky escapes included (<c>%2F</c> becomes <c>/</c>): how an upstream that decodes
+    /// everything reads it. Used to tell whether a path the policy would refuse is aimed at an API at all.
+    /// </summary>
+    /// <param name="scratch">At least as long as <see cref="Path"/>.</param>
+    /// <returns>The length written to <paramref name="scratch"/>; -1 when the escapes do not decode to UTF-8.</returns>
+    public int DecodeFully(Span<char> scratch) => Decode(Path, scratch, keepRisky: false);
+
+    // Decodes a path whose Scan passed into `scratch`. With keepRisky, escapes of a risky kind, and whole encoded dot
+    // segments, stay as received. Returns the length in chars, or -1 when the decoded octets are not UTF-8.
+    private static int Decode(ReadOnlySpan<char> path, Span<char> scratch, bool keepRisky)
     {
         byte[]? rented = null;
         var octets = path.Length <= StackPathChars ? stackalloc byte[StackPathChars] : (rented = ArrayPool<byte>.Shared.Rent(path.Length));
@@ -246,7 +244,11 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
                 var c = path[i];
                 if (c == '/')
                 {
-                    written = KeepEncodedDotSegment(path[segmentRawStart..i], octets, segmentStart, written);
+                    if (keepRisky)
+                    {
+                        written = KeepEncodedDotSegment(path[segmentRawStart..i], octets, segmentStart, written);
+                    }
+
                     octets[written++] = (byte)'/';
                     segmentStart = written;
                     segmentRawStart = i + 1;
@@ -260,8 +262,8 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
                 }
 
                 var octet = (char)HexValue(path[i + 1], path[i + 2]);
-                var keep = octet is '/' or '\\' or < '\u0020' or '\u007F'
-                    || (octet == '%' && IsDoubleEncoded(path, i + 3));
+                var keep = keepRisky && (octet is '/' or '\\' or < '\u0020' or '\u007F'
+                    || (octet == '%' && IsDoubleEncoded(path, i + 3)));
                 if (keep)
                 {
                     octets[written++] = (byte)'%';
@@ -276,7 +278,11 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
                 i += 2;
             }
 
-            written = KeepEncodedDotSegment(path[segmentRawStart..], octets, segmentStart, written);
+            if (keepRisky)
+            {
+                written = KeepEncodedDotSegment(path[segmentRawStart..], octets, segmentStart, written);
+            }
+
             return Utf8.ToUtf16(octets[..written], scratch, out _, out var chars, replaceInvalidSequences: false) == OperationStatus.Done ? chars : -1;
         }
         finally
@@ -288,21 +294,60 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
         }
     }
 
-    // A segment that decoded to "." or ".." from escapes is matched as received, so the router never resolves it.
+    // A segment that is "." or ".." through escapes is matched as received, so the router never resolves it.
     private static int KeepEncodedDotSegment(ReadOnlySpan<char> rawSegment, Span<byte> octets, int segmentStart, int written)
     {
-        var decoded = octets[segmentStart..written];
-        if (decoded.Length is 1 or 2 && !decoded.ContainsAnyExcept((byte)'.') && rawSegment.Contains('%'))
+        if (DotSegmentOf(rawSegment) != DotSegment.Encoded)
         {
-            for (var i = 0; i < rawSegment.Length; i++)
-            {
-                octets[segmentStart + i] = (byte)rawSegment[i];
-            }
-
-            return segmentStart + rawSegment.Length;
+            return written;
         }
 
-        return written;
+        for (var i = 0; i < rawSegment.Length; i++)
+        {
+            octets[segmentStart + i] = (byte)rawSegment[i];
+        }
+
+        return segmentStart + rawSegment.Length;
+    }
+
+    private enum DotSegment
+    {
+        None,
+        Literal,
+        Encoded,
+    }
+
+    // Whether a raw segment is a dot segment: "." or "..", with %2E counted as a dot, before any ';' (Tomcat and other
+    // servlet containers drop a path parameter, so "..;x" is ".." to them).
+    private static DotSegment DotSegmentOf(ReadOnlySpan<char> segment)
+    {
+        var parameters = segment.IndexOf(';');
+        if (parameters >= 0)
+        {
+            segment = segment[..parameters];
+        }
+
+        var dots = 0;
+        var encoded = false;
+        for (var i = 0; i < segment.Length; i++)
+        {
+            if (segment[i] == '.')
+            {
+                dots++;
+            }
+            else if (segment[i] == '%' && i + 2 < segment.Length && segment[i + 1] == '2' && (segment[i + 2] | 0x20) == 'e')
+            {
+                dots++;
+                encoded = true;
+                i += 2;
+            }
+            else
+            {
+                return DotSegment.None;
+            }
+        }
+
+        return dots is 1 or 2 ? (encoded ? DotSegment.Encoded : DotSegment.Literal) : DotSegment.None;
     }
 
     // Whether the two characters after a %25 (at `next`) decode, once, to hex digits: "%2541" and "%25%34%31" alike
@@ -331,8 +376,6 @@ internal readonly record struct RequestTarget(string Raw, int PathStart, int Que
         at += 3;
         return char.IsAsciiHexDigit(decoded);
     }
-
-    private static int CountEscapes(ReadOnlySpan<char> segment) => segment.Count('%');
 
     private static byte HexValue(char high, char low) => (byte)((HexDigit(high) << 4) | HexDigit(low));
 
