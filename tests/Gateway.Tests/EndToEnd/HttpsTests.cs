@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using FastGateway.Tests.Infrastructure;
 using static FastGateway.Tests.Infrastructure.OAuthCalls;
 
@@ -16,26 +14,14 @@ public sealed class HttpsTests : IDisposable
     [Fact]
     public async Task CertificateFromConfiguration_TokenEndpointWorksOverHttps()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var certPath = Path.Combine(_folder.Path, "cert.pem");
-        var keyPath = Path.Combine(_folder.Path, "key.pem");
-        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
-        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        using var certificate = await LoopbackCertificate.CreateAsync(_folder.Path);
 
         await using var gateway = await GatewayProcess.StartAsync(Path.Combine(_folder.Path, "data"), BrokenUpstreams.Closed(),
-            "--OAuth:RequireHttps=true",
-            "--Kestrel:Endpoints:Https:Url=https://127.0.0.1:0",
-            $"--Kestrel:Endpoints:Https:Certificate:Path={certPath}",
-            $"--Kestrel:Endpoints:Https:Certificate:KeyPath={keyPath}");
+            ["--OAuth:RequireHttps=true", .. certificate.EndpointArguments("Https")]);
         using var handler = new HttpClientHandler
         {
             // Trust exactly this test certificate.
-            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint,
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Certificate.Thumbprint,
         };
         using var https = gateway.CreateClient(handler);
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using static FastGateway.Tests.Infrastructure.OAuthCalls;
 
@@ -39,25 +36,16 @@ public sealed partial class AdversarialGateway : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        _thumbprint = certificate.GetCertHashString();
-        var certPath = Path.Combine(_folder.Path, "cert.pem");
-        var keyPath = Path.Combine(_folder.Path, "key.pem");
-        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
-        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        using var certificate = await LoopbackCertificate.CreateAsync(_folder.Path);
+        _thumbprint = certificate.Certificate.GetCertHashString();
 
         Gateway = await GatewayProcess.StartAsync(Path.Combine(_folder.Path, "data"), Upstream.Url,
-            "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
-            "--Kestrel:Endpoints:Https:Url=https://127.0.0.1:0",
-            $"--Kestrel:Endpoints:Https:Certificate:Path={certPath}",
-            $"--Kestrel:Endpoints:Https:Certificate:KeyPath={keyPath}",
-            "--Kestrel:Limits:MaxRequestBodySize=1024",
-            "--Proxy:Timeout=4");
+            [
+                "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
+                .. certificate.EndpointArguments("Https"),
+                "--Kestrel:Limits:MaxRequestBodySize=1024",
+                "--Proxy:Timeout=4",
+            ]);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
