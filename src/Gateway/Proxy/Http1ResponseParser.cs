@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
@@ -48,14 +47,6 @@ internal static class Http1ResponseParser
     /// waiting with an endless stream of them.</summary>
     public const int MaxInterimResponses = 10;
 
-    // RFC 9110 section 5.6.2 tchar: what a field name may hold.
-    private static readonly SearchValues<byte> TokenBytes =
-        SearchValues.Create("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
-
-    // CTL but HTAB: field values and reason phrases may hold VCHAR, obs-text, SP and HTAB (RFC 9110 section 5.5);
-    // Kestrel would refuse to send anything else to the client anyway.
-    private static readonly SearchValues<byte> ControlBytes =
-        SearchValues.Create([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
 
     /// <summary>
     /// Parses the response at the start of <paramref name="buffered"/>: skips whole interim (1xx) responses, then
@@ -237,7 +228,7 @@ internal static class Http1ResponseParser
 
         version = line[7] == '1' ? Http1Version.Http11 : Http1Version.Http10;
         reason = line.Length > 12 ? line[13..] : default;
-        if (reason.ContainsAny(ControlBytes))
+        if (reason.ContainsAny(HttpCharacters.FieldValueControlBytes))
         {
             ThrowLineError(line, UpstreamProtocolError.MalformedStatusLine);
         }
@@ -272,9 +263,9 @@ internal static class Http1ResponseParser
                     {
                         fields.ConnectionClose = true;
                     }
-                    else if (!option.IsEmpty && !Ascii.EqualsIgnoreCase(option, "keep-alive"u8) && !option.ContainsAnyExcept(TokenBytes))
+                    else if (!option.IsEmpty && !Ascii.EqualsIgnoreCase(option, "keep-alive"u8) && !option.ContainsAnyExcept(HttpCharacters.TokenBytes))
                     {
-                        handler.OnConnectionOption(option); // not a token: it cannot name a field, so nothing to drop
+                        handler.OnConnectionOption(option); // names a field to drop; a non-token could name none
                     }
                 }
             }
@@ -295,13 +286,13 @@ internal static class Http1ResponseParser
 
         var colon = line.IndexOf((byte)':');
         name = colon > 0 ? line[..colon] : default;
-        if (name.IsEmpty || name.ContainsAnyExcept(TokenBytes))
+        if (name.IsEmpty || name.ContainsAnyExcept(HttpCharacters.TokenBytes))
         {
             ThrowLineError(line, UpstreamProtocolError.MalformedField); // whitespace before the colon is not tchar either
         }
 
         value = line[(colon + 1)..].Trim(" \t"u8);
-        if (value.ContainsAny(ControlBytes))
+        if (value.ContainsAny(HttpCharacters.FieldValueControlBytes))
         {
             ThrowLineError(line, UpstreamProtocolError.InvalidFieldValue);
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Frozen;
 using FastGateway.Hosting;
 using Microsoft.Extensions.Primitives;
@@ -39,15 +38,6 @@ internal sealed class RequestFieldPolicy
 
     private const string ForwardedPrefix = "X-Forwarded-";
 
-    // RFC 9110 section 5.6.2 tchar.
-    private static readonly SearchValues<char> TokenChars =
-        SearchValues.Create("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
-
-    // Not allowed in a field value (RFC 9110 section 5.5): controls but HTAB, and DEL. obs-text passes: Kestrel decoded it
-    // from UTF-8 and the gateway writes it back as UTF-8, byte for byte.
-    private static readonly SearchValues<char> ValueControls = SearchValues.Create(
-        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
-
     private readonly FrozenSet<string> _stripped;
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _strippedLookup;
 
@@ -73,7 +63,7 @@ internal sealed class RequestFieldPolicy
         var stripped = new HashSet<string>(GatewayOwned, StringComparer.OrdinalIgnoreCase);
         foreach (var name in DefaultStripped.Concat(strip))
         {
-            if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(TokenChars))
+            if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(HttpCharacters.TokenChars))
             {
                 throw new InvalidOperationException($"Proxy:StripRequestFields: '{name}' is not a field name (RFC 9110 section 5.1)");
             }
@@ -105,10 +95,10 @@ internal sealed class RequestFieldPolicy
     }
 
     /// <summary>Whether <paramref name="name"/> is an RFC 9110 field name (a token).</summary>
-    public static bool IsValidName(ReadOnlySpan<char> name) => !name.IsEmpty && !name.ContainsAnyExcept(TokenChars);
+    public static bool IsValidName(ReadOnlySpan<char> name) => !name.IsEmpty && !name.ContainsAnyExcept(HttpCharacters.TokenChars);
 
     /// <summary>Whether <paramref name="value"/> may be written as a field value: no CR, LF, NUL or other control but HTAB.</summary>
-    public static bool IsValidValue(ReadOnlySpan<char> value) => !value.ContainsAny(ValueControls);
+    public static bool IsValidValue(ReadOnlySpan<char> value) => !value.ContainsAny(HttpCharacters.FieldValueControls);
 
     /// <summary>Whether <paramref name="name"/> is listed in a Connection field (and so hop-by-hop, RFC 9110 section 7.6.1),
     /// ignoring case and reading <c>_</c> as <c>-</c>. Reads the options as <see cref="ConnectionFieldEncoding"/> left them.</summary>
