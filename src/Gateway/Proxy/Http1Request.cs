@@ -12,8 +12,8 @@ namespace FastGateway.Proxy;
 /// <summary>
 /// Writes the forwarded HTTP/1.1 request (RFC 9112 sections 3 and 5) straight into an upstream connection's
 /// write buffer (<see cref="UpstreamWriter"/>): request line, the client's end-to-end fields, the gateway's own
-/// fields; then the body, re-framed. The head is written, never copied: the method and every field line were checked
-/// first (<see cref="Check"/>), the request-target is the client's raw bytes, and framing is the gateway's.
+/// fields; then the body, re-framed. The head is written, never copied: the method and every field line are checked as
+/// they are written, the request-target is the client's raw bytes, and framing is the gateway's.
 /// </summary>
 internal static class Http1Request
 {
@@ -23,38 +23,6 @@ internal static class Http1Request
         "Proxy-Authenticate", "Proxy-Authorization");
 
     private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
-
-    /// <summary>
-    /// Checks what will be written from the client's request into the upstream head: the method is a token, and every
-    /// field (forwarded or not) has a token name and a value without CR, LF, NUL or other controls but HTAB (RFC 9110
-    /// sections 9.1 and 5). HTTP/2 and HTTP/3 clients can send what HTTP/1.1 cannot carry; Kestrel does not refuse all of it.
-    /// </summary>
-    /// <returns>null when the request can be forwarded; else what is wrong, for a 400.</returns>
-    public static string? Check(HttpRequest request)
-    {
-        if (!RequestFieldPolicy.IsValidName(request.Method))
-        {
-            return "the method is not a token (RFC 9110 section 9.1)";
-        }
-
-        foreach (var (name, values) in request.Headers)
-        {
-            if (!RequestFieldPolicy.IsValidName(name))
-            {
-                return "a field name is not a token (RFC 9110 section 5.1)";
-            }
-
-            foreach (var value in values)
-            {
-                if (!RequestFieldPolicy.IsValidValue(value))
-                {
-                    return $"field {name} holds a control character (RFC 9110 section 5.5)";
-                }
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// The body the gateway forwards, and so its one framing field: the client's <c>Content-Length</c> when it sent one
@@ -79,7 +47,13 @@ internal static class Http1Request
         return HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) ? 0 : null;
     }
 
-    /// <summary>Writes the request line and header section (not flushed). Call <see cref="Check"/> first.</summary>
+    /// <summary>
+    /// Writes the request line and header section (not flushed), checking as it goes what comes from the client: the
+    /// method is a token, and every field (forwarded or not) has a token name and a value without CR, LF, NUL or another
+    /// control but HTAB (RFC 9110 sections 9.1, 5.1 and 5.5). HTTP/2 and HTTP/3 clients can send what HTTP/1.1 cannot
+    /// carry, and Kestrel does not refuse all of it. One pass over the fields: checking them in a pass of their own cost a
+    /// second enumeration (a boxed enumerator) per request.
+    /// </summary>
     /// <param name="writer">The upstream connection's writer.</param>
     /// <param name="context">The client's request.</param>
     /// <param name="upstream">Destination: <c>Host</c> value and path prefix.</param>
@@ -90,10 +64,17 @@ internal static class Http1Request
     /// <param name="identity">Identity fields to add.</param>
     /// <param name="fields">Which client fields to leave out.</param>
     /// <param name="bodyLength">From <see cref="BodyLength"/>: the framing field to write.</param>
-    public static void WriteHead(PipeWriter writer, HttpContext context, Upstream upstream, in RequestTarget target, int restStart, string basePath,
+    /// <returns>null when the head was written; else what is wrong with the request, for a 400. Then part of the head may
+    /// sit unflushed in <paramref name="writer"/>: drop it (<see cref="UpstreamWriter.Discard"/>).</returns>
+    public static string? WriteHead(PipeWriter writer, HttpContext context, Upstream upstream, in RequestTarget target, int restStart, string basePath,
         in ForwardedIdentity identity, RequestFieldPolicy fields, long? bodyLength)
     {
         var request = context.Request;
+        if (!RequestFieldPolicy.IsValidName(request.Method))
+        {
+            return "the method is not a token (RFC 9110 section 9.1)";
+        }
+
         var head = new HeadWriter(writer);
         head.WriteAscii(request.Method);
         head.Write(" "u8);
@@ -109,17 +90,26 @@ internal static class Http1Request
         var connectionOptions = headers.Connection;
         foreach (var (name, values) in headers)
         {
-            if (fields.IsStripped(name) || (connectionOptions.Count != 0 && RequestFieldPolicy.IsConnectionOption(connectionOptions, name)))
+            if (!RequestFieldPolicy.IsValidName(name))
             {
-                continue;
+                return "a field name is not a token (RFC 9110 section 5.1)";
             }
 
+            var stripped = fields.IsStripped(name) || (connectionOptions.Count != 0 && RequestFieldPolicy.IsConnectionOption(connectionOptions, name));
             foreach (var value in values)
             {
-                head.WriteAscii(name);
-                head.Write(": "u8);
-                head.WriteText(value);
-                head.Write(CrLf);
+                if (!RequestFieldPolicy.IsValidValue(value))
+                {
+                    return $"field {name} holds a control character (RFC 9110 section 5.5)";
+                }
+
+                if (!stripped)
+                {
+                    head.WriteAscii(name);
+                    head.Write(": "u8);
+                    head.WriteText(value);
+                    head.Write(CrLf);
+                }
             }
         }
 
@@ -159,6 +149,7 @@ internal static class Http1Request
         head.WriteField("X-Forwarded-Prefix: "u8, basePath);
         head.Write(CrLf);
         head.Commit();
+        return null;
     }
 
     /// <summary>

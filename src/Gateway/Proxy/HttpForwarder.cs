@@ -20,8 +20,8 @@ internal readonly record struct ForwardedIdentity(string ClientId, string? Owner
 /// </summary>
 /// <remarks>
 /// <code>
-/// client ──► Kestrel ──► Http1Request.Check (method, field names and values) ──► 400 when malformed, nothing sent
-///        ──► Http1Request: request line from the raw target + fields (minus RequestFieldPolicy's) + X-Client-Id /
+/// client ──► Kestrel ──► Http1Request: method and every field line checked as written (400 when malformed, nothing
+///            sent), request line from the raw target + fields (minus RequestFieldPolicy's) + X-Client-Id /
 ///            X-Owner / X-Scope + X-Forwarded-* + one framing field of the gateway's, body re-framed
 ///        ──► UpstreamConnectionPool (socket, TLS for https, UpstreamWriter/UpstreamReader) ──► upstream
 /// client ◄── Http1Response: status + fields (minus hop-by-hop) ◄── body decoded and copied as it arrives
@@ -53,12 +53,6 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
     public async Task ForwardAsync(HttpContext context, Upstream upstream, RequestTarget target, int restStart, string apiName, string basePath, ForwardedIdentity identity)
     {
         var request = context.Request;
-        if (Http1Request.Check(request) is { } malformed)
-        {
-            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, malformed).ConfigureAwait(false);
-            return;
-        }
-
         var bodyLength = Http1Request.BodyLength(context);
         var hasBody = bodyLength is -1 or > 0;
         if (bodyLength > 0 && bodyLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
@@ -87,7 +81,15 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
                 connection.ArmDeadline(Environment.TickCount64 + _timeoutMs, aborted);
                 try
                 {
-                    Http1Request.WriteHead(connection.Writer, context, upstream, target, restStart, basePath, identity, _fields, bodyLength);
+                    if (Http1Request.WriteHead(connection.Writer, context, upstream, target, restStart, basePath, identity, _fields, bodyLength) is { } malformed)
+                    {
+                        // Nothing was sent: the half-written head is dropped and the connection goes back to the pool.
+                        connection.Writer.Discard();
+                        reusable = true;
+                        await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, malformed).ConfigureAwait(false);
+                        return;
+                    }
+
                     if (hasBody)
                     {
                         bodySent = true;

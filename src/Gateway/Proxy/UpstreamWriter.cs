@@ -62,6 +62,9 @@ internal sealed class UpstreamWriter(Stream stream) : PipeWriter
     /// <exception cref="NotSupportedException">Always.</exception>
     public override void CancelPendingFlush() => throw new NotSupportedException("cancel through the token passed to FlushAsync");
 
+    /// <summary>Drops the bytes written since the last flush (a request head refused half-way): nothing of them was sent.</summary>
+    public void Discard() => _buffered = 0;
+
     /// <summary>Returns the buffer to the pool; unflushed bytes are dropped (the connection is being closed).</summary>
     public override void Complete(Exception? exception = null)
     {

@@ -51,7 +51,7 @@ public sealed record HeadCase(
 
 /// <summary>
 /// Properties of the upstream request head (<see cref="Http1Request"/>): for any client method, field lines and body
-/// framing, <see cref="Http1Request.Check"/> refuses exactly the requests that cannot be written as HTTP/1.1, and the head
+/// framing, <see cref="Http1Request.WriteHead"/> refuses exactly the requests that cannot be written as HTTP/1.1, and the head
 /// <see cref="Http1Request.WriteHead"/> writes for the others is well-formed, framed once by the gateway, carries the
 /// gateway's identity and forwarding fields once each, and forwards exactly the client fields the policy lets through.
 /// The head is read back by a strict parser written here, not by the gateway's code.
@@ -248,12 +248,17 @@ public sealed class RequestHeadProperties : IDisposable
         }
 
         var malformed = !IsToken(c.Method) || model.Any(e => !IsToken(e.Name) || e.Values.Any(v => !IsFieldValue(v)));
-        var refusal = Http1Request.Check(request);
+        var bodyLength = Http1Request.BodyLength(context);
+        var upstream = _upstreams[c.UpstreamIndex];
+        var error = RequestTarget.TryParse(Target, new char[Target.Length], out var target, out _, out _);
+        Assert.Equal(TargetError.None, error);
+        var identity = new ForwardedIdentity(c.ClientId, c.Owner, c.Scope);
+        var (refusal, head) = Write(context, upstream, target, identity, bodyLength);
         if (malformed || refusal is not null)
         {
-            Assert.True(malformed, $"Check refused a well-formed request: {refusal}");
-            Assert.True(refusal is not null, "Check accepted a request with a malformed method, field name or value");
-            return; // the forwarder answers 400 and writes nothing upstream
+            Assert.True(malformed, $"WriteHead refused a well-formed request: {refusal}");
+            Assert.True(refusal is not null, "WriteHead accepted a request with a malformed method, field name or value");
+            return; // the forwarder drops the unflushed head, answers 400 and sends nothing upstream
         }
 
         long? expectedLength = c.Body switch
@@ -262,14 +267,7 @@ public sealed class RequestHeadProperties : IDisposable
             BodyKind.Unknown => -1,
             _ => c.Method.ToUpperInvariant() is "POST" or "PUT" or "PATCH" ? 0 : null,
         };
-        var bodyLength = Http1Request.BodyLength(context);
         Assert.Equal(expectedLength, bodyLength);
-
-        var upstream = _upstreams[c.UpstreamIndex];
-        var error = RequestTarget.TryParse(Target, new char[Target.Length], out var target, out _, out _);
-        Assert.Equal(TargetError.None, error);
-        var identity = new ForwardedIdentity(c.ClientId, c.Owner, c.Scope);
-        var head = Write(context, upstream, target, identity, bodyLength);
 
         var (requestLine, lines) = StrictParse(head);
 
@@ -323,14 +321,19 @@ public sealed class RequestHeadProperties : IDisposable
         Assert.Equal(expected, forwarded);
     }
 
-    private static byte[] Write(HttpContext context, Upstream upstream, in RequestTarget target, in ForwardedIdentity identity, long? bodyLength)
+    // The head WriteHead flushes, or its refusal (then nothing is flushed, as the forwarder sends nothing).
+    private static (string? Refusal, byte[] Head) Write(HttpContext context, Upstream upstream, in RequestTarget target, in ForwardedIdentity identity, long? bodyLength)
     {
         var stream = new MemoryStream();
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64, leaveOpen: true));
-        Http1Request.WriteHead(writer, context, upstream, target, BasePath.Length, BasePath, identity, RequestFieldPolicy.FromOptions(new ProxyOptions()), bodyLength);
-        writer.FlushAsync().AsTask().GetAwaiter().GetResult(); // a MemoryStream: completes at once
+        var refusal = Http1Request.WriteHead(writer, context, upstream, target, BasePath.Length, BasePath, identity, RequestFieldPolicy.FromOptions(new ProxyOptions()), bodyLength);
+        if (refusal is null)
+        {
+            writer.FlushAsync().AsTask().GetAwaiter().GetResult(); // a MemoryStream: completes at once
+        }
+
         writer.Complete();
-        return stream.ToArray();
+        return (refusal, stream.ToArray());
     }
 
     /// <summary>
