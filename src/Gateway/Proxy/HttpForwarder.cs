@@ -71,6 +71,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         UpstreamConnection? connection = null;
         var reusable = false;
         var bodySent = false;
+        string? malformed = null;
         try
         {
             ResponseHead head;
@@ -78,18 +79,19 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
             {
                 connection = await RentAsync(upstream.Pool, aborted).ConfigureAwait(false);
                 var cancellation = connection.Cancellation;
+                malformed = Http1Request.WriteHead(connection.Writer, context, upstream, target, restStart, basePath, identity, _fields, bodyLength);
+                if (malformed is not null)
+                {
+                    // Nothing was sent: the half-written head is dropped and the connection goes back to the pool unused.
+                    connection.Writer.Discard();
+                    reusable = true;
+                    head = default;
+                    break;
+                }
+
                 connection.ArmDeadline(Environment.TickCount64 + _timeoutMs, aborted);
                 try
                 {
-                    if (Http1Request.WriteHead(connection.Writer, context, upstream, target, restStart, basePath, identity, _fields, bodyLength) is { } malformed)
-                    {
-                        // Nothing was sent: the half-written head is dropped and the connection goes back to the pool.
-                        connection.Writer.Discard();
-                        reusable = true;
-                        await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, malformed).ConfigureAwait(false);
-                        return;
-                    }
-
                     if (hasBody)
                     {
                         bodySent = true;
@@ -114,6 +116,12 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
                     connection = null;
                     context.Response.Clear();
                 }
+            }
+
+            if (malformed is not null)
+            {
+                await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, malformed).ConfigureAwait(false);
+                return;
             }
 
             // The deadline covers the head only; a client abort still cancels the body. Lost to the heartbeat at the
@@ -181,7 +189,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
             {
                 if (reusable && connection.DisarmDeadline())
                 {
-                    connection.Exchanges++;
+                    connection.Exchanges += malformed is null ? 1 : 0; // a refused head used nothing of it
                     upstream.Pool.Return(connection);
                 }
                 else
