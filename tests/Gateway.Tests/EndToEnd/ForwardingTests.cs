@@ -52,6 +52,21 @@ public sealed class EchoGatewayFixture : TokenGatewayFixture
     protected override ValueTask StopUpstreamAsync() => Upstream.DisposeAsync();
 }
 
+/// <summary>A real gateway in front of a <see cref="ScriptedUpstream"/> running <paramref name="script"/>.</summary>
+/// <param name="script">Answers each request (see <see cref="ScriptedUpstream"/>).</param>
+public abstract class ScriptedUpstreamGatewayFixture(Func<string, NetworkStream, int, Task<bool>> script) : TokenGatewayFixture
+{
+    public ScriptedUpstream Upstream { get; } = new(script);
+
+    protected override Task<string> StartUpstreamAsync() => Task.FromResult(Upstream.Url);
+
+    protected override ValueTask StopUpstreamAsync()
+    {
+        Upstream.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>
 /// The HTTP/1.1 forwarder against a real Kestrel upstream: chunked bodies both ways, large bodies,
 /// 100-continue, repeated fields, and keep-alive connection reuse.
@@ -201,18 +216,8 @@ public sealed class ForwardingTests(EchoGatewayFixture fixture) : IClassFixture<
 }
 
 /// <summary>A real gateway in front of a <see cref="ScriptedUpstream"/> whose answer is chosen by the query's <c>case</c>.</summary>
-public sealed class ScriptedGatewayFixture : TokenGatewayFixture
+public sealed class ScriptedGatewayFixture() : ScriptedUpstreamGatewayFixture(AnswerAsync)
 {
-    public ScriptedUpstream Upstream { get; } = new(AnswerAsync);
-
-    protected override Task<string> StartUpstreamAsync() => Task.FromResult(Upstream.Url);
-
-    protected override ValueTask StopUpstreamAsync()
-    {
-        Upstream.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     /// <summary>Completed when the gateway closed the connection of a "hang" request.</summary>
     public static TaskCompletionSource HangClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -6,18 +6,8 @@ using static FastGateway.Tests.Infrastructure.OAuthCalls;
 namespace FastGateway.Tests.EndToEnd;
 
 /// <summary>A real gateway in front of a <see cref="ScriptedUpstream"/> whose responses bend the framing rules; chosen by the query's <c>case</c>.</summary>
-public sealed class FramingGatewayFixture : TokenGatewayFixture
+public sealed class FramingGatewayFixture() : ScriptedUpstreamGatewayFixture(AnswerAsync)
 {
-    public ScriptedUpstream Upstream { get; } = new(AnswerAsync);
-
-    protected override Task<string> StartUpstreamAsync() => Task.FromResult(Upstream.Url);
-
-    protected override ValueTask StopUpstreamAsync()
-    {
-        Upstream.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     // Every response says which upstream connection carried it (X-Connection); every script keeps its connection
     // open, so only the gateway decides whether it is reused.
     private static async Task<bool> AnswerAsync(string head, NetworkStream stream, int connection)
