@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Primitives;
 
 namespace FastGateway.Proxy;
 
@@ -12,7 +13,7 @@ namespace FastGateway.Proxy;
 /// <c>Connection: keep-alive, X-Hop</c> reached the app as <c>keep-alive</c>, so <c>X-Hop</c> was forwarded. Here those
 /// three options are read with a <c>~</c> in front (<c>~close</c>), which Kestrel does not know, so it leaves the value as
 /// sent (a client's own option that starts with <c>~</c> gets a second one, so <see cref="Unmark"/> is exact). The meaning is kept by the gateway: <c>~close</c> closes the client connection after the response
-/// (<see cref="IsMarkedClose"/>); keep-alive is HTTP/1.1's default (an HTTP/1.0 client's connection now closes after each
+/// (<see cref="ListsClose"/>); keep-alive is HTTP/1.1's default (an HTTP/1.0 client's connection now closes after each
 /// response); the gateway forwards no upgrade. Only <c>Connection</c> lines take this path; every other field keeps
 /// Kestrel's default decoding (ASCII, else UTF-8).
 /// </remarks>
@@ -26,8 +27,23 @@ internal sealed class ConnectionFieldEncoding : Encoding
     public static Encoding? Select(string fieldName) =>
         ReferenceEquals(fieldName, "Connection") || fieldName.Equals("Connection", StringComparison.OrdinalIgnoreCase) ? Instance : null;
 
-    /// <summary>Whether a connection option, as this encoding left it, is the client's <c>close</c> (which Kestrel no longer sees).</summary>
-    public static bool IsMarkedClose(ReadOnlySpan<char> option) => option.Equals("~close", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether the Connection field lines, as this encoding left them, hold the client's <c>close</c> (which
+    /// Kestrel no longer sees, so the gateway must close the connection itself).</summary>
+    public static bool ListsClose(StringValues connection)
+    {
+        foreach (var value in connection)
+        {
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                if (value.AsSpan(range).Trim(" \t").Equals("~close", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A connection option as the client sent it: without the <c>~</c> this encoding put in front of a Kestrel-known
     /// option, or in front of a client's own option that starts with <c>~</c>.</summary>

@@ -27,9 +27,11 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (request.Headers.Connection.Count != 0)
+        // ConnectionFieldEncoding kept "close" from Kestrel (as "~close") so the options beside it survive: the gateway
+        // closes the client connection after this response instead.
+        if (request.Headers.Connection is { Count: > 0 } connection && ConnectionFieldEncoding.ListsClose(connection))
         {
-            HonourClose(context);
+            context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
         }
 
         // Routes are matched on the client's raw target, decoded here, not on Kestrel's Path: Kestrel decodes escapes
@@ -131,24 +133,6 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
     {
         Log.RequestRefused(logger, description);
         return ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, description);
-    }
-
-    // ConnectionFieldEncoding kept "close" from Kestrel (as "~close") so the options beside it survive; the gateway
-    // closes the client connection after this response instead.
-    private static void HonourClose(HttpContext context)
-    {
-        foreach (var value in context.Request.Headers.Connection)
-        {
-            foreach (var range in value.AsSpan().Split(','))
-            {
-                var option = value.AsSpan(range).Trim(" \t");
-                if (ConnectionFieldEncoding.IsMarkedClose(option))
-                {
-                    context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
-                    return;
-                }
-            }
-        }
     }
 
     private static string TargetErrorDescription(TargetError error) => error switch

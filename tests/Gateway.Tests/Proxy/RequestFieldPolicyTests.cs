@@ -92,4 +92,14 @@ public sealed class RequestFieldPolicyTests
     {
         Assert.Equal(listed, RequestFieldPolicy.IsConnectionOption(new StringValues(connection), name));
     }
+
+    [Theory]
+    [InlineData("X-Hop,~close", true)]
+    [InlineData("~Close", true)]
+    [InlineData("~~close", false)] // the client's own "~close" option, not close
+    [InlineData("~keep-alive, X-Hop", false)]
+    public void ListsClose_ReadsOnlyTheMarkedClose(string connection, bool listed)
+    {
+        Assert.Equal(listed, ConnectionFieldEncoding.ListsClose(new StringValues(connection)));
+    }
 }
