@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using FastGateway.Authorization;
+using FastGateway.Validation;
 using FastGateway.Contracts;
 using FastGateway.Generated;
 using FastGateway.TokenStore;

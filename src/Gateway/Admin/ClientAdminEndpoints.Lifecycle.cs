@@ -99,7 +99,7 @@ internal sealed partial class ClientAdminEndpoints
 
     /// <summary>
     /// <c>DELETE /admin/v1/clients/{client_id}</c>: 204; every token of the client stops working at once (see
-    /// <see cref="Authorization.TokenStanding"/>) and <c>Bootstrap:Clients</c> will not recreate it; 404 when unknown.
+    /// <see cref="Validation.TokenStanding"/>) and <c>Bootstrap:Clients</c> will not recreate it; 404 when unknown.
     /// </summary>
     public async Task DeleteAsync(HttpContext context)
     {

@@ -18,7 +18,7 @@ namespace FastGateway.Admin;
 /// </summary>
 /// <remarks>
 /// Deleting or suspending a client takes effect at once for its live tokens through
-/// <see cref="Authorization.TokenStanding"/>, without touching the token store. Every change is an audit event (<see cref="AuditLog"/>).
+/// <see cref="Validation.TokenStanding"/>, without touching the token store. Every change is an audit event (<see cref="AuditLog"/>).
 /// </remarks>
 internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> clients, DurableRegistry<DeletedClient> deleted, TimeProvider time, AuditLog audit)
 {

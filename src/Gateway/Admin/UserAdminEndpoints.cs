@@ -13,7 +13,7 @@ namespace FastGateway.Admin;
 /// <c>GET</c>, <c>PATCH</c> (password), <c>DELETE</c> <c>/admin/v1/users/{username}</c>.
 /// </summary>
 /// <remarks>
-/// Deleting a user makes every token it owns stop working at once, through <see cref="Authorization.TokenStanding"/>.
+/// Deleting a user makes every token it owns stop working at once, through <see cref="Validation.TokenStanding"/>.
 /// Changing a password leaves issued tokens valid (revoke them through the tokens API to log the user out everywhere).
 /// Every change is an audit event (<see cref="AuditLog"/>), never with the password.
 /// </remarks>

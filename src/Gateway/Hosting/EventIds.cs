@@ -3,7 +3,7 @@ namespace FastGateway.Hosting;
 /// <summary>
 /// Every log event id FastGateway uses, in one place so they stay unique and stable (operators alert on
 /// them). Ranges: 1000 token store, 1100 OAuth endpoints, 1200 proxy, 1300 authorization pages,
-/// 1400 audit, 1500 token lifecycle (sweep).
+/// 1400 audit, 1500 token lifecycle (sweep), 1600 hosting and configuration, 1700 throttling and quotas.
 /// </summary>
 internal static class EventIds
 {
@@ -66,4 +66,7 @@ internal static class EventIds
     public const int SweepOff = 1510;
     /// <summary>A sweep failed (retried at the next interval).</summary>
     public const int SweepFailed = 1511;
+
+    /// <summary><c>OAuth:Issuer</c> unset: the issuer is the first listening address.</summary>
+    public const int IssuerUnset = 1600;
 }

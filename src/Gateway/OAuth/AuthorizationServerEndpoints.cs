@@ -4,29 +4,42 @@ using FastGateway.OpenApi;
 namespace FastGateway.OAuth;
 
 /// <summary>
-/// Registers and maps introspection (RFC 7662), revocation (RFC 7009), the metadata document (RFC 8414)
-/// and the webMethods/Apigee compatibility aliases, so <c>GatewayApp</c> wires them in two lines.
+/// The authorization server: the authorization endpoint and its pages, the token endpoint and its grants,
+/// introspection (RFC 7662), revocation (RFC 7009), the metadata document (RFC 8414) and the webMethods/Apigee
+/// compatibility aliases.
 /// </summary>
 internal static class AuthorizationServerEndpoints
 {
     /// <summary>Adds the endpoints' services.</summary>
-    public static IServiceCollection AddIntrospectionRevocationAndMetadata(this IServiceCollection services)
+    /// <exception cref="InvalidOperationException">A page template is missing or invalid.</exception>
+    public static IServiceCollection AddAuthorizationServer(this IServiceCollection services, IConfiguration configuration, string storagePath)
     {
         services.AddSingleton<HttpsRequirement>();
+        services.AddSingleton<IssuerIdentifier>();
+        services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<AuthorizationCodes>();
+        services.AddSingleton<TokenEndpoint>();
+        services.AddSingleton<Grants.ClientCredentialsGrant>();
+        services.AddSingleton<Grants.AuthorizationCodeGrant>();
+        services.AddSingleton<Grants.PasswordGrant>();
+        services.AddSingleton<Grants.RefreshTokenGrant>();
         services.AddSingleton<IntrospectionEndpoint>();
         services.AddSingleton<RevocationEndpoint>();
         services.AddSingleton<MetadataEndpoint>();
+        Authorize.AuthorizeEndpoint.AddServices(services, configuration, storagePath);
         return services;
     }
 
     /// <summary>
-    /// Maps <c>POST /oauth2/introspect</c>, <c>POST /oauth2/revoke</c>,
-    /// <c>GET /.well-known/oauth-authorization-server</c> and the aliases of <see cref="CompatibilityAliases"/>.
+    /// Maps <c>GET/POST /oauth2/authorize</c>, <c>POST /oauth2/token</c>, <c>POST /oauth2/introspect</c>,
+    /// <c>POST /oauth2/revoke</c>, <c>GET /.well-known/oauth-authorization-server</c> and the aliases of
+    /// <see cref="CompatibilityAliases"/>. Resolves the issuer now, so an invalid <c>OAuth:Issuer</c> stops the start.
     /// </summary>
-    /// <param name="app">The app.</param>
-    /// <param name="tokenEndpoint">The token endpoint's handler, which the token aliases run as is.</param>
-    public static WebApplication MapIntrospectionRevocationAndMetadata(this WebApplication app, RequestDelegate tokenEndpoint)
+    public static WebApplication MapAuthorizationServer(this WebApplication app)
     {
+        app.Services.GetRequiredService<IssuerIdentifier>();
+        RequestDelegate tokenEndpoint = app.Services.GetRequiredService<TokenEndpoint>().HandleAsync;
         var https = app.Services.GetRequiredService<HttpsRequirement>();
         RequestDelegate introspection = app.Services.GetRequiredService<IntrospectionEndpoint>().HandleAsync;
         RequestDelegate revocation = app.Services.GetRequiredService<RevocationEndpoint>().HandleAsync;
@@ -34,9 +47,10 @@ internal static class AuthorizationServerEndpoints
         app.MapPost(MetadataEndpoint.Paths.Introspect, https.Wrap(introspection)).DocumentIntrospection("Introspection (RFC 7662)");
         app.MapPost(MetadataEndpoint.Paths.Revoke, https.Wrap(revocation)).DocumentRevocation("Revocation (RFC 7009)");
         app.MapGet(MetadataEndpoint.Path, https.Wrap(app.Services.GetRequiredService<MetadataEndpoint>().HandleAsync))
-            .DocumentOAuth("Authorization server metadata (RFC 8414)", "RFC 8414 section 3: every endpoint URL, the supported grants, response types, PKCE methods, client authentication methods and scopes. The issuer is `OAuth:Issuer`, else the request's scheme://host.")
+            .DocumentOAuth("Authorization server metadata (RFC 8414)", "RFC 8414 section 3: every endpoint URL, the supported grants, response types, PKCE methods, client authentication methods and scopes. The issuer is `OAuth:Issuer`, else the gateway's first listening address (never the request's Host).")
             .Returns<AuthorizationServerMetadata>();
         CompatibilityAliases.Map(app, tokenEndpoint, introspection, revocation, https);
+        Authorize.AuthorizeEndpoint.Map(app);
         return app;
     }
 

@@ -39,7 +39,7 @@ namespace FastGateway.OAuth;
 internal sealed partial class IntrospectionEndpoint(
     ClientAuthenticator authenticator,
     FasterTokenStore store,
-    Authorization.TokenStanding standing,
+    Validation.TokenStanding standing,
     ScopeCatalog scopes,
     TimeProvider time,
     ILogger<IntrospectionEndpoint> logger)

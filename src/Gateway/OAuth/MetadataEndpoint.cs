@@ -10,13 +10,11 @@ namespace FastGateway.OAuth;
 /// (RFC 8414 section 3): where a client library discovers every other endpoint.
 /// </summary>
 /// <remarks>
-/// The issuer is <c>OAuth:Issuer</c> when set; otherwise the request's <c>scheme://host</c> (plus path
-/// base), so a client that fetched the document from an address finds the issuer it expects (RFC 8414
-/// section 3.3 requires the two to match). Endpoint URLs are the issuer plus the fixed paths of
+/// The issuer is <see cref="IssuerIdentifier"/>: <c>OAuth:Issuer</c>, never the request's <c>Host</c>. Endpoint URLs are the issuer plus the fixed paths of
 /// <see cref="Paths"/>. Plain HTTP is refused with 400 <c>invalid_request</c> while
 /// <c>OAuth:RequireHttps</c> is true, like every OAuth endpoint.
 /// </remarks>
-internal sealed class MetadataEndpoint(IOptions<OAuthOptions> oauth)
+internal sealed class MetadataEndpoint(IOptions<OAuthOptions> oauth, IssuerIdentifier issuerIdentifier)
 {
     /// <summary>RFC 8414 section 3: the well-known path.</summary>
     public const string Path = "/.well-known/oauth-authorization-server";
@@ -36,15 +34,13 @@ internal sealed class MetadataEndpoint(IOptions<OAuthOptions> oauth)
     /// <summary>Serves the document.</summary>
     public Task HandleAsync(HttpContext context)
     {
-        return context.Response.WriteAsJsonAsync(Build(context.Request), GatewayJsonContext.Default.AuthorizationServerMetadata, contentType: "application/json; charset=utf-8");
+        return context.Response.WriteAsJsonAsync(Build(), GatewayJsonContext.Default.AuthorizationServerMetadata, contentType: "application/json; charset=utf-8");
     }
 
-    /// <summary>Builds the document for a request (the request supplies the default issuer).</summary>
-    internal AuthorizationServerMetadata Build(HttpRequest request)
+    /// <summary>Builds the document.</summary>
+    internal AuthorizationServerMetadata Build()
     {
-        var issuer = oauth.Value.Issuer is { Length: > 0 } configured
-            ? configured.TrimEnd('/')
-            : string.Concat(request.Scheme, "://", request.Host.ToUriComponent(), request.PathBase.ToUriComponent());
+        var issuer = issuerIdentifier.Value;
         return new AuthorizationServerMetadata(
             Issuer: issuer,
             AuthorizationEndpoint: issuer + Paths.Authorize,

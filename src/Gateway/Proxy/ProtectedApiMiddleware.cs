@@ -1,5 +1,5 @@
 using System.Buffers;
-using FastGateway.Authorization;
+using FastGateway.Validation;
 using FastGateway.Contracts;
 using FastGateway.Errors;
 using FastGateway.Generated;

@@ -10,7 +10,7 @@ internal sealed partial class FasterTokenStore
     /// invalidates every token of the lineage at once.
     /// </summary>
     /// <remarks>
-    /// Called only through <c>Authorization.TokenStanding.IsActive</c>, which adds the client and owner checks and
+    /// Called only through <c>Validation.TokenStanding.IsActive</c>, which adds the client and owner checks and
     /// is what the validation hot path, introspection and the grants use. One extra lookup when the token has a
     /// family; allocates nothing.
     /// </remarks>

@@ -1,4 +1,4 @@
-using FastGateway.Authorization;
+using FastGateway.Validation;
 using FastGateway.Contracts;
 using FastGateway.Generated;
 using FastGateway.OAuth;

@@ -1,4 +1,4 @@
-using FastGateway.Authorization;
+using FastGateway.Validation;
 using FastGateway.Clients;
 using FastGateway.Hosting;
 using FastGateway.Tests.Infrastructure;

@@ -24,7 +24,7 @@ namespace FastGateway.OAuth.Grants;
 /// rests on <see cref="FasterTokenStore.ConsumeAsync"/>: of two concurrent redemptions only one sees the
 /// code active.
 /// </remarks>
-internal sealed class AuthorizationCodeGrant(FasterTokenStore store, Authorization.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, TimeProvider time, Audit.AuditLog audit)
+internal sealed class AuthorizationCodeGrant(FasterTokenStore store, Validation.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, TimeProvider time, Audit.AuditLog audit)
 {
     /// <summary>Handles the grant for an authenticated client.</summary>
     public async Task<GrantResult> HandleAsync(OAuthClient client, IFormCollection form, CancellationToken cancellationToken)

@@ -35,7 +35,7 @@ namespace FastGateway.OAuth.Grants;
 /// without logging the user out. After the window, a second use means the token leaked: the family is revoked.
 /// </para>
 /// </remarks>
-internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Authorization.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, IOptions<OAuthOptions> options, TimeProvider time, Audit.AuditLog audit, ILogger<RefreshTokenGrant> logger)
+internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Validation.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, IOptions<OAuthOptions> options, TimeProvider time, Audit.AuditLog audit, ILogger<RefreshTokenGrant> logger)
 {
     /// <summary>Handles the grant for an authenticated client (public clients: client_id alone).</summary>
     public async Task<GrantResult> HandleAsync(OAuthClient client, IFormCollection form, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using FastGateway.Contracts.Admin;
 using System.Net;
 using FastGateway.Admin;
-using FastGateway.Authorization;
+using FastGateway.Validation;
 using FastGateway.Clients;
 using FastGateway.Contracts;
 using FastGateway.Generated;

@@ -1,4 +1,4 @@
-using FastGateway.Authorization;
+using FastGateway.Validation;
 using FastGateway.TokenStore;
 
 namespace FastGateway.Tests.Authorization;

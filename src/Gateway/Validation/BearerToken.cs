@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace FastGateway.Authorization;
+namespace FastGateway.Validation;
 
 /// <summary>Result of reading an <c>Authorization</c> header for a bearer token.</summary>
 internal enum BearerParseStatus : byte

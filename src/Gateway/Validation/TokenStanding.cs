@@ -3,7 +3,7 @@ using FastGateway.Hosting;
 using FastGateway.TokenStore;
 using FastGateway.Users;
 
-namespace FastGateway.Authorization;
+namespace FastGateway.Validation;
 
 /// <summary>
 /// Whether a stored token is still backed by what issued it: its grant lineage, its client and its owner.

@@ -4,7 +4,7 @@ using FastGateway.Scopes;
 using FastGateway.TokenStore;
 using Microsoft.Extensions.Primitives;
 
-namespace FastGateway.Authorization;
+namespace FastGateway.Validation;
 
 /// <summary>What the validation path decided for a request.</summary>
 internal enum AccessDecision : byte

@@ -1,0 +1,118 @@
+using FastGateway.Contracts.Admin;
+using FastGateway.OpenApi;
+
+namespace FastGateway.Admin;
+
+/// <summary>
+/// The admin API (<c>/admin/v1</c>): applications, users, runtime settings and tokens, behind the admin key
+/// (<see cref="AdminAuthorization"/>, one filter on the whole group).
+/// </summary>
+internal static class AdminApi
+{
+    /// <summary>Adds the admin endpoints' services.</summary>
+    public static IServiceCollection AddAdminApi(this IServiceCollection services)
+    {
+        services.AddSingleton<AdminAuthorization>();
+        services.AddSingleton<ClientAdminEndpoints>();
+        services.AddSingleton<UserAdminEndpoints>();
+        services.AddSingleton<SettingsAdminEndpoints>();
+        services.AddSingleton<TokenAdminEndpoints>();
+        return services;
+    }
+
+    /// <summary>Maps <c>/admin/v1/...</c> and the webMethods service path for expired-token removal.</summary>
+    public static WebApplication MapAdminApi(this WebApplication app)
+    {
+        var key = app.Services.GetRequiredService<AdminAuthorization>();
+        var admin = app.MapGroup("/admin/v1").RequireAdminKey(key);
+        var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();
+        admin.MapPost("/clients", clients.CreateAsync)
+            .DocumentAdmin("Register an application", "RFC 7591 client metadata plus `access_token_lifetime` (seconds, -1 = never expires) and `refresh_limit`; unknown fields are refused. "
+                + "Answers 201 with the client information and, for a confidential client, its `client_secret`, shown this once (stored only as a SHA-256 hash).")
+            .AcceptsJson<ClientMetadataRequest>()
+            .Returns<ClientInformationResponse>(201)
+            .Errors(409);
+        admin.MapGet("/clients/{client_id}", clients.GetAsync)
+            .DocumentAdmin("Read an application", "The client information (RFC 7591 section 3.2.1) without the secret.")
+            .Returns<ClientInformationResponse>()
+            .Errors(404);
+        var users = app.Services.GetRequiredService<UserAdminEndpoints>();
+        admin.MapPost("/users", users.CreateAsync)
+            .DocumentAdmin("Create a user", "A resource owner for the authorization code, implicit and password grants. The password is stored only as a PBKDF2-SHA256 hash and never echoed.")
+            .AcceptsJson<UserCreateRequest>()
+            .Returns<UserResponse>(201)
+            .Errors(409);
+        admin.MapGet("/users/{username}", users.GetAsync)
+            .DocumentAdmin("Read a user", "The username and creation time (never the password).")
+            .Returns<UserResponse>()
+            .Errors(404);
+        admin.MapGet("/clients", clients.ListAsync)
+            .DocumentAdmin("List applications", "Paged, ordered by client_id: ?limit= (1-500, default 50) and ?cursor= (the previous page's next_cursor). Never shows secrets.")
+            .Returns<ClientListResponse>()
+            .Errors(400);
+        admin.MapPatch("/clients/{client_id}", clients.PatchAsync)
+            .DocumentAdmin("Update an application", "Changes only the RFC 7591 fields sent (plus suspended: true suspends, false resumes), validated like a registration. Switching to a secret method returns the new secret once.")
+            .AcceptsJson<ClientPatchRequest>()
+            .Returns<ClientInformationResponse>()
+            .Errors(404, 409);
+        admin.MapDelete("/clients/{client_id}", clients.DeleteAsync)
+            .DocumentAdmin("Delete an application", "Its tokens stop working at once, on the next request.")
+            .ReturnsEmpty(204, "Deleted.")
+            .Errors(404);
+        admin.MapPost("/clients/{client_id}/secret", clients.RotateSecretAsync)
+            .DocumentAdmin("Rotate an application's secret", "Returns the new secret once; the old one stops working at the token endpoint at once. Issued tokens stay valid.")
+            .Returns<ClientInformationResponse>()
+            .Errors(400, 404, 409);
+        admin.MapGet("/users", users.ListAsync)
+            .DocumentAdmin("List users", "Paged, ordered by username: ?limit= (1-500, default 50) and ?cursor=.")
+            .Returns<UserListResponse>()
+            .Errors(400);
+        admin.MapPatch("/users/{username}", users.PatchAsync)
+            .DocumentAdmin("Change a user's password", "The password is stored only as a PBKDF2-SHA256 hash; issued tokens stay valid.")
+            .AcceptsJson<UserPatchRequest>()
+            .Returns<UserResponse>()
+            .Errors(404, 409);
+        admin.MapDelete("/users/{username}", users.DeleteAsync)
+            .DocumentAdmin("Delete a user", "The user's tokens stop working at once, on the next request.")
+            .ReturnsEmpty(204, "Deleted.")
+            .Errors(404);
+        var settings = app.Services.GetRequiredService<SettingsAdminEndpoints>();
+        admin.MapGet("/settings", settings.GetAsync)
+            .DocumentAdmin("Read runtime settings", "Default access-token lifetime and authorization-code lifetime, in seconds.")
+            .Returns<GatewaySettings>();
+        admin.MapPatch("/settings", settings.PatchAsync)
+            .DocumentAdmin("Change runtime settings", "Takes effect for the next token or code and is persisted (settings.json).")
+            .AcceptsJson<GatewaySettings>()
+            .Returns<GatewaySettings>();
+
+        var tokens = app.Services.GetRequiredService<TokenAdminEndpoints>();
+        admin.MapGet("/tokens", tokens.ListAsync)
+            .DocumentAdmin("List tokens", "Metadata only, never a token: token_id, token_type, client_id, owner, scope, status, issued_at, expires_at. Filters ?client_id= ?owner= ?status=active|expired|revoked|consumed; paged by ?limit= (1-1000, default 100) and ?cursor=.")
+            .Returns<TokenListResponse>()
+            .Errors(400);
+        admin.MapDelete("/tokens/{token_id}", tokens.DeleteAsync)
+            .DocumentAdmin("Revoke a token by id", "token_id is the base64url SHA-256 key from the listing. Revoking a refresh token revokes its grant. Effective on the next request.")
+            .ReturnsEmpty(204, "Revoked.")
+            .Errors(404);
+        admin.MapPost("/tokens/revoke", tokens.RevokeAsync)
+            .DocumentAdmin("Revoke tokens in bulk", "Exactly one of token, client_id or owner (\"log out everywhere\"); returns how many usable tokens were revoked.")
+            .AcceptsJson<TokenRevokeRequest>()
+            .Returns<TokenRevokeResponse>();
+        admin.MapPost("/tokens/remove-expired", tokens.RemoveExpiredAsync)
+            .DocumentAdmin("Remove expired tokens", "Deletes expired tokens and codes durably, then compacts the store; returns how many were removed (webMethods removeExpiredAccessTokens).")
+            .Returns<TokenRemoveResponse>();
+        app.MapPost("/invoke/pub.oauth/removeExpiredAccessTokens", tokens.RemoveExpiredAsync)
+            .RequireAdminKey(key)
+            .DocumentAdmin("Remove expired tokens (webMethods URL)", "Same as POST /admin/v1/tokens/remove-expired, at the webMethods service path; needs the admin key.")
+            .Returns<TokenRemoveResponse>();
+        return app;
+    }
+
+    /// <summary>Puts the admin-key check in front of every endpoint of <paramref name="builder"/>.</summary>
+    private static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder, AdminAuthorization key)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint => endpoint.RequestDelegate = key.Require(endpoint.RequestDelegate!));
+        return builder;
+    }
+}
