@@ -1,4 +1,5 @@
 using FastGateway.Hosting;
+using Microsoft.Extensions.Options;
 
 try
 {
@@ -6,9 +7,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
+catch (Exception e) when (e is InvalidOperationException or InvalidDataException or OptionsValidationException)
 {
-    // Configuration and data-folder problems: one clear line, no stack trace.
+    // Configuration and data-folder problems (OptionsValidationException: a value out of range): one clear line, no stack trace.
     await Console.Error.WriteLineAsync($"fastgateway: {e.Message}");
     return 2;
 }

@@ -1,11 +1,13 @@
 using FastGateway.Contracts.Admin;
+using FastGateway.Hosting;
 using FastGateway.OpenApi;
 
 namespace FastGateway.Admin;
 
 /// <summary>
 /// The admin API (<c>/admin/v1</c>): applications, users, runtime settings and tokens, behind the admin key
-/// (<see cref="AdminAuthorization"/>, one filter on the whole group).
+/// (<see cref="AdminAuthorization"/>, one filter on the whole group), under <c>OAuth:RequireHttps</c>, and on its own
+/// listener when <c>Admin:Urls</c> is set (<see cref="AdminListener"/>).
 /// </summary>
 internal static class AdminApi
 {
@@ -20,11 +22,36 @@ internal static class AdminApi
         return services;
     }
 
+    /// <summary>Reads <c>Admin:Urls</c> and has Kestrel listen there too (<see cref="AdminListener.Listen"/>).</summary>
+    /// <exception cref="InvalidOperationException"><c>Admin:Urls</c> is malformed or shares a port with the public listener.</exception>
+    public static WebApplicationBuilder AddAdminListener(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(AdminListener.Listen(builder));
+        return builder;
+    }
+
+    /// <summary>With <c>Admin:Urls</c> set, keeps the admin listener to the admin API (<see cref="AdminListener.Gate"/>);
+    /// goes before the proxy. Without it, adds nothing.</summary>
+    public static WebApplication UseAdminListener(this WebApplication app)
+    {
+        var listener = app.Services.GetRequiredService<AdminListener>();
+        if (listener.IsConfigured)
+        {
+            app.Use(listener.Gate);
+        }
+
+        return app;
+    }
+
     /// <summary>Maps <c>/admin/v1/...</c> and the webMethods service path for expired-token removal.</summary>
     public static WebApplication MapAdminApi(this WebApplication app)
     {
         var key = app.Services.GetRequiredService<AdminAuthorization>();
-        var admin = app.MapGroup("/admin/v1").RequireAdminKey(key);
+        var listener = app.Services.GetRequiredService<AdminListener>();
+        var https = app.Services.GetRequiredService<HttpsRequirement>();
+        // Outermost first: the listener (404), then HTTPS (400), then the key (401/403), then the handler.
+        RequestDelegate Protect(RequestDelegate handler) => listener.Guard(https, key.Require(handler));
+        var admin = app.MapGroup("/admin/v1").RequireAdminKey(Protect);
         var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();
         admin.MapPost("/clients", clients.CreateAsync)
             .DocumentAdmin("Register an application", "RFC 7591 client metadata plus `access_token_lifetime` (seconds, -1 = never expires) and `refresh_limit`; unknown fields are refused. "
@@ -102,17 +129,17 @@ internal static class AdminApi
             .DocumentAdmin("Remove expired tokens", "Deletes expired tokens and codes durably, then compacts the store; returns how many were removed (webMethods removeExpiredAccessTokens).")
             .Returns<TokenRemoveResponse>();
         app.MapPost("/invoke/pub.oauth/removeExpiredAccessTokens", tokens.RemoveExpiredAsync)
-            .RequireAdminKey(key)
+            .RequireAdminKey(Protect)
             .DocumentAdmin("Remove expired tokens (webMethods URL)", "Same as POST /admin/v1/tokens/remove-expired, at the webMethods service path; needs the admin key.")
             .Returns<TokenRemoveResponse>();
         return app;
     }
 
-    /// <summary>Puts the admin-key check in front of every endpoint of <paramref name="builder"/>.</summary>
-    private static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder, AdminAuthorization key)
+    /// <summary>Puts the admin checks (<paramref name="protect"/>: listener, HTTPS, key) in front of every endpoint of <paramref name="builder"/>.</summary>
+    private static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder, Func<RequestDelegate, RequestDelegate> protect)
         where TBuilder : IEndpointConventionBuilder
     {
-        builder.Add(endpoint => endpoint.RequestDelegate = key.Require(endpoint.RequestDelegate!));
+        builder.Add(endpoint => endpoint.RequestDelegate = protect(endpoint.RequestDelegate!));
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using FastGateway.Errors;
 using FastGateway.OAuth;
 using FastGateway.OpenApi;
 using FastGateway.Proxy;
+using Microsoft.Extensions.Options;
 
 namespace FastGateway.Hosting;
 
@@ -13,9 +14,9 @@ namespace FastGateway.Hosting;
 /// </summary>
 /// <remarks>
 /// <code>
-/// request ──► ProtectedApiMiddleware ── under an API base path? ──► validate ──► forward upstream
-///                    │ no
-///                    ▼
+/// request ──► [AdminListener gate] ──► [ForwardedHeaders] ──► ProtectedApiMiddleware ── under an API base path? ──► validate ──► forward upstream
+///              Admin:Urls set         trusted proxies set             │ no
+///                                                                     ▼
 ///             endpoint routing: /oauth2/authorize, /oauth2/token, /admin/v1/..., /healthz, /readyz, else 404 JSON
 /// </code>
 /// </remarks>
@@ -27,18 +28,22 @@ public static class GatewayApp
     /// </summary>
     /// <param name="args">Command-line arguments.</param>
     /// <exception cref="InvalidOperationException">Configuration is incomplete (e.g. an upstream is missing) or the data folder is in use.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A value is out of range (<see cref="GatewayOptionsValidator"/>).</exception>
     /// <exception cref="InvalidDataException">A state file under <c>Storage:Path</c> is corrupt.</exception>
     public static WebApplication Build(string[] args)
     {
         // appsettings.json ships beside the binary; Storage:Path and other relative paths stay relative to the working directory.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
+        GatewayOptionsValidator.ThrowIfInvalid(configuration);
         var proxyOptions = configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions();
         ConfigureKestrel(builder, proxyOptions);
+        builder.AddAdminListener();
 
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         builder.Services
             .AddGatewayOptions(configuration)
+            .AddTrustedProxies(configuration)
             .AddGatewayStorage(storage)
             .AddAuthorizationServer(configuration, storage.Path)
             .AddAdminApi()
@@ -47,6 +52,8 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.OpenGatewayStorage();
+        app.UseAdminListener();
+        app.UseTrustedProxies();
         app.UseProtectedApis();
         app.UseJsonErrors();
         // Explicit, so it runs here: WebApplication would otherwise put endpoint routing first, matching every
@@ -109,13 +116,22 @@ public static class GatewayApp
         }
     }
 
-    /// <summary>Binds the gateway's configuration sections to their options.</summary>
+    /// <summary>Binds the gateway's configuration sections to their options, validated (<see cref="GatewayOptionsValidator"/>).</summary>
     private static IServiceCollection AddGatewayOptions(this IServiceCollection services, ConfigurationManager configuration)
     {
         services.Configure<OAuthOptions>(configuration.GetSection("OAuth"));
         services.Configure<StorageOptions>(configuration.GetSection("Storage"));
         services.Configure<AdminOptions>(configuration.GetSection("Admin"));
         services.Configure<ProxyOptions>(configuration.GetSection("Proxy"));
+        var validator = new GatewayOptionsValidator();
+        services.AddSingleton<IValidateOptions<OAuthOptions>>(validator);
+        services.AddSingleton<IValidateOptions<StorageOptions>>(validator);
+        services.AddSingleton<IValidateOptions<AdminOptions>>(validator);
+        services.AddSingleton<IValidateOptions<ProxyOptions>>(validator);
+        services.AddOptions<OAuthOptions>().ValidateOnStart();
+        services.AddOptions<StorageOptions>().ValidateOnStart();
+        services.AddOptions<AdminOptions>().ValidateOnStart();
+        services.AddOptions<ProxyOptions>().ValidateOnStart();
         return services;
     }
 

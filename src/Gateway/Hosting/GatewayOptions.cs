@@ -1,24 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+using FastGateway.Settings;
+
 namespace FastGateway.Hosting;
 
 // Options use { get; set; }: the configuration-binding source generator (needed for Native AOT)
 // binds Configure<T> into an existing instance and silently skips init-only properties.
+// The ranges are checked at start by GatewayOptionsValidator (the [OptionsValidator] source generator), which puts
+// the configuration key in front of each message.
 
 /// <summary>Configuration section <c>OAuth</c>: the authorization server.</summary>
 internal sealed record OAuthOptions
 {
     /// <summary>Default access-token lifetime in seconds for clients that set none; -1 = never expires. Default 3600.</summary>
+    [NumberRange(1, RuntimeSettings.MaxAccessTokenLifetime, Or = -1, ErrorMessage = "must be -1 (never expires) or 1 to 31536000 seconds")]
     public int AccessTokenLifetime { get; set; } = 3600;
 
     /// <summary>Authorization-code lifetime in seconds (RFC 6749 section 4.1.2 recommends at most 600). Default 300.</summary>
+    [NumberRange(1, RuntimeSettings.MaxAuthorizationCodeLifetime, ErrorMessage = "must be 1 to 600 seconds")]
     public int AuthorizationCodeLifetime { get; set; } = 300;
 
     /// <summary>Refresh-token lifetime in seconds; -1 = never expires. Default 2592000 (30 days).</summary>
+    [NumberRange(1, int.MaxValue, Or = -1, ErrorMessage = "must be -1 (never expires) or a positive number of seconds")]
     public int RefreshTokenLifetime { get; set; } = 2_592_000;
 
     /// <summary>
     /// Seconds after a refresh token was rotated during which presenting it again is treated as a concurrent
     /// refresh (a new pair is issued) rather than reuse (the whole grant is revoked). Default 10.
     /// </summary>
+    [NumberRange(0, 3600, ErrorMessage = "must be 0 (no grace) to 3600 seconds")]
     public int RefreshTokenReuseGrace { get; set; } = 10;
 
     /// <summary>
@@ -45,10 +54,15 @@ internal sealed record OAuthOptions
 /// <summary>Configuration section <c>Storage</c>: where state lives on disk.</summary>
 internal sealed record StorageOptions
 {
+    /// <summary>Longest sweep interval in seconds: timers take at most <see cref="int.MaxValue"/> milliseconds.</summary>
+    public const int MaxTimerSeconds = int.MaxValue / 1000;
+
     /// <summary>Data folder: FASTER token store, clients, scope schemas. Relative paths are relative to the working directory. Default <c>data</c>.</summary>
+    [Required(ErrorMessage = "must not be empty")]
     public string Path { get; set; } = "data";
 
     /// <summary>Memory for FASTER's in-memory log, in bytes; older records are read from disk. Default 64 MiB.</summary>
+    [NumberRange(64d * 1024, long.MaxValue, ErrorMessage = "must be at least 65536 bytes (64 KiB)")]
     public long MemorySizeBytes { get; set; } = 64L << 20;
 
     /// <summary>
@@ -56,35 +70,58 @@ internal sealed record StorageOptions
     /// from disk once, not on every request (measured: 10 million tokens, validation 5.9 us and 952 B allocated per
     /// request without it, 0.51 us and 0 B with it; perf/RESULTS.md). Default 32 MiB (about 160,000 tokens); 0 = off.
     /// </summary>
+    [NumberRange(64d * 1024, long.MaxValue, Or = 0, ErrorMessage = "must be 0 (off) or at least 65536 bytes (64 KiB)")]
     public long ReadCacheMemorySizeBytes { get; set; } = 32L << 20;
 
     /// <summary>
     /// Seconds between automatic sweeps of the token store (expired-token removal, then log compaction). Default 3600; 0 = off.
     /// </summary>
+    [NumberRange(0, MaxTimerSeconds, ErrorMessage = "must be 0 (off) to 2147483 seconds")]
     public int SweepInterval { get; set; } = 3600;
 }
 
 /// <summary>Configuration section <c>Admin</c>.</summary>
 internal sealed record AdminOptions
 {
-    /// <summary>The admin API key, sent as <c>Authorization: Bearer &lt;key&gt;</c>. Unset = admin API off.</summary>
+    /// <summary>Fewest characters in <see cref="ApiKey"/>: 32 random characters are out of reach of guessing.</summary>
+    public const int MinApiKeyLength = 32;
+
+    /// <summary>
+    /// The admin API key, sent as <c>Authorization: Bearer &lt;key&gt;</c>; at least <see cref="MinApiKeyLength"/>
+    /// characters (a shorter key stops the start). Unset = admin API off.
+    /// </summary>
+    [StringLength(int.MaxValue, MinimumLength = MinApiKeyLength, ErrorMessage = "must be at least 32 characters (e.g. head -c 32 /dev/urandom | base64)")]
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// The admin API's own listener (<see cref="FastGateway.Admin.AdminListener"/>), as Kong's <c>admin_listen</c>: URLs
+    /// separated by <c>;</c> like <c>--urls</c>, with a non-zero port, e.g. <c>http://127.0.0.1:9901</c>. When set,
+    /// the admin API answers only there (404 elsewhere) and the listener serves nothing but the admin API, metrics and
+    /// health. Unset (the default): the admin API is on the public listener.
+    /// </summary>
+    public string? Urls { get; set; }
 }
 
 /// <summary>Configuration section <c>Proxy</c>: forwarding to upstreams.</summary>
 internal sealed record ProxyOptions
 {
+    /// <summary>Longest timeout in seconds: timers and cancellation take at most <see cref="int.MaxValue"/> milliseconds.</summary>
+    public const int MaxTimerSeconds = int.MaxValue / 1000;
+
     /// <summary>Seconds to wait for an upstream's response headers before answering 504 (checked once a second, so up to
     /// one second more). Default 100.</summary>
+    [NumberRange(0.001, MaxTimerSeconds, ErrorMessage = "must be 0.001 to 2147483 seconds")]
     public double Timeout { get; set; } = 100;
 
     /// <summary>Seconds to wait for a TCP connection to an upstream before answering 502. Default 5.</summary>
+    [NumberRange(0.001, MaxTimerSeconds, ErrorMessage = "must be 0.001 to 2147483 seconds")]
     public double ConnectTimeout { get; set; } = 5;
 
     /// <summary>
     /// Seconds an upstream connection may sit idle in the pool before it is closed. Default 60: below the idle
     /// timeouts of common upstreams (nginx 75, Kestrel 130), so the gateway closes first.
     /// </summary>
+    [NumberRange(0.001, MaxTimerSeconds, ErrorMessage = "must be 0.001 to 2147483 seconds")]
     public double IdleTimeout { get; set; } = 60;
 
     /// <summary>

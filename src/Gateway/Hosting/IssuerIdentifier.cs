@@ -1,3 +1,4 @@
+using FastGateway.Admin;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -11,20 +12,22 @@ namespace FastGateway.Hosting;
 /// </summary>
 /// <remarks>
 /// <c>OAuth:Issuer</c> when set, validated at start (<see cref="Validate"/>). Unset: the gateway's own first listening
-/// address (an https one when there is one; a wildcard host reads as <c>localhost</c>), with a warning at start, since
+/// address (an https one when there is one, never the admin listener's; a wildcard host reads as <c>localhost</c>), with a warning at start, since
 /// clients behind a load balancer or DNS name will then see an issuer they did not call.
 /// </remarks>
 internal sealed class IssuerIdentifier
 {
     private readonly string? _configured;
     private readonly IServer _server;
+    private readonly AdminListener _adminListener;
     private string? _fromListener;
 
     /// <summary>Reads <c>OAuth:Issuer</c>.</summary>
     /// <exception cref="InvalidOperationException">The configured issuer is not a valid issuer identifier.</exception>
-    public IssuerIdentifier(IOptions<OAuthOptions> options, IServer server, ILogger<IssuerIdentifier> logger)
+    public IssuerIdentifier(IOptions<OAuthOptions> options, IServer server, AdminListener adminListener, ILogger<IssuerIdentifier> logger)
     {
         _server = server;
+        _adminListener = adminListener;
         var issuer = options.Value.Issuer;
         if (string.IsNullOrEmpty(issuer))
         {
@@ -73,7 +76,8 @@ internal sealed class IssuerIdentifier
 
     private string FromListener()
     {
-        var addresses = _server.Features.Get<IServerAddressesFeature>()?.Addresses;
+        var addresses = _server.Features.Get<IServerAddressesFeature>()?.Addresses
+            .Where(address => !_adminListener.Ports.Contains(BindingAddress.Parse(address).Port)).ToArray();
         var address = addresses?.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             ?? addresses?.FirstOrDefault()
             ?? "http://localhost";
