@@ -66,9 +66,10 @@ internal sealed class AdminListener
         string[] publicUrls;
         if (endpoints.Length != 0)
         {
-            // Kestrel:Endpoints set: Kestrel ignores --urls, so the admin URLs join those endpoints.
+            // Kestrel:Endpoints set: Kestrel ignores --urls, so the admin URLs join those endpoints. Kestrel binds them in
+            // key order: "~" sorts after any name an operator writes, so a public endpoint stays the first address.
             publicUrls = [.. endpoints.Select(endpoint => endpoint["Url"] ?? "")];
-            configuration.AddInMemoryCollection(admin.Select((url, i) => KeyValuePair.Create<string, string?>($"Kestrel:Endpoints:AdminListener{i}:Url", url)));
+            configuration.AddInMemoryCollection(admin.Select((url, i) => KeyValuePair.Create<string, string?>($"Kestrel:Endpoints:~AdminListener{i}:Url", url)));
         }
         else
         {

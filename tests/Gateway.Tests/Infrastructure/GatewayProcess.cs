@@ -10,7 +10,7 @@ namespace FastGateway.Tests.Infrastructure;
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key-0123456789abcdef";
+    public const string AdminKey = "test-admin-key-0123456789abcdef-0123456789";
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
