@@ -32,9 +32,9 @@ internal sealed record OAuthOptions
 
     /// <summary>
     /// The issuer identifier (RFC 8414 section 2), an https URL without query or fragment, e.g.
-    /// <c>https://auth.example.com</c>; the metadata document's endpoint URLs are built on it. Unset (the
-    /// default): the request's <c>scheme://host</c> plus path base. Set it in production: the Host header
-    /// is the client's to choose.
+    /// <c>https://auth.example.com</c>; the metadata document's endpoint URLs are built on it. Invalid: the start
+    /// stops. Unset (the default): the gateway's first listening address, with a warning
+    /// (<see cref="IssuerIdentifier"/>); never the request's Host, which is the client's to choose.
     /// </summary>
     public string? Issuer { get; set; }
 
@@ -90,7 +90,7 @@ internal sealed record AdminOptions
     /// The admin API key, sent as <c>Authorization: Bearer &lt;key&gt;</c>; at least <see cref="MinApiKeyLength"/>
     /// characters (a shorter key stops the start). Unset = admin API off.
     /// </summary>
-    [StringLength(int.MaxValue, MinimumLength = MinApiKeyLength, ErrorMessage = "must be at least 32 characters (e.g. head -c 32 /dev/urandom | base64)")]
+    [MinLengthOrEmpty(MinApiKeyLength, ErrorMessage = "must be at least 32 characters (e.g. head -c 32 /dev/urandom | base64)")]
     public string? ApiKey { get; set; }
 
     /// <summary>

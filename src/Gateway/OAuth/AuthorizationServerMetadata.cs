@@ -4,7 +4,7 @@ namespace FastGateway.OAuth;
 /// The authorization server metadata document, RFC 8414 section 2 (served per section 3 at
 /// <c>/.well-known/oauth-authorization-server</c>). Every URL is absolute.
 /// </summary>
-/// <param name="Issuer">The issuer identifier (<c>OAuth:Issuer</c>, else the request's scheme://host).</param>
+/// <param name="Issuer">The issuer identifier (<c>OAuth:Issuer</c>, else the first listening address; never the request's Host).</param>
 /// <param name="AuthorizationEndpoint">RFC 6749 section 3.1: <c>/oauth2/authorize</c>.</param>
 /// <param name="TokenEndpoint">RFC 6749 section 3.2: <c>/oauth2/token</c>.</param>
 /// <param name="IntrospectionEndpoint">RFC 7662: <c>/oauth2/introspect</c>.</param>

@@ -49,9 +49,13 @@ public sealed class AuthorizeConfigurationTests(GatewayFixture fixture)
     public async Task Authorize_RequireHttpsOverPlainHttp_ShowsErrorPage()
     {
         using var storage = new TempFolder();
-        await using var gateway = await GatewayProcess.StartAsync(storage.Path, fixture.Upstream.Address.ToString().TrimEnd('/'), "--OAuth:RequireHttps=true");
+        // The admin API is under RequireHttps too: the client is registered on a loopback admin listener, which takes plain HTTP.
+        var adminPort = AdminListenerTests.FreePort();
+        await using var gateway = await GatewayProcess.StartAsync(storage.Path, fixture.Upstream.Address.ToString().TrimEnd('/'), "--OAuth:RequireHttps=true",
+            $"--Admin:Urls=http://127.0.0.1:{adminPort}");
         using var http = gateway.CreateClient();
-        var client = await CreateClientAsync(http, [Callback], ["authorization_code"]);
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+        var client = await CreateClientAsync(admin, [Callback], ["authorization_code"]);
 
         using var response = await http.GetAsync(Url(client.ClientId, Callback, state: "h", codeChallenge: NewPkce().Challenge));
 

@@ -43,9 +43,9 @@ public sealed class UpstreamFailureTests : IDisposable
     {
         await using var gateway = await GatewayProcess.StartAsync(_storage.Path, BrokenUpstreams.Closed(), "--OAuth:RequireHttps=true");
         using var http = gateway.CreateClient();
-        var client = await CreateClientAsync(http, "view");
 
-        using var response = await RequestTokenAsync(http, client);
+        // Refused before the client is authenticated: no client needs to exist (the admin API is under RequireHttps too).
+        using var response = await RequestTokenAsync(http, new ClientCredentials("c", "s"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await ReadJsonAsync(response);
