@@ -3,6 +3,7 @@ using FastGateway.Errors;
 using FastGateway.OAuth;
 using FastGateway.OpenApi;
 using FastGateway.Proxy;
+using FastGateway.Throttling;
 
 namespace FastGateway.Hosting;
 
@@ -40,6 +41,7 @@ public static class GatewayApp
         builder.Services
             .AddGatewayOptions(configuration)
             .AddGatewayStorage(storage)
+            .AddThrottling(configuration)
             .AddAuthorizationServer(configuration, storage.Path)
             .AddAdminApi()
             .AddProtectedApis(configuration, proxyOptions)

@@ -32,6 +32,14 @@ internal sealed record OAuthOptions
     /// <summary>Whether PKCE <c>plain</c> is accepted and advertised (RFC 7636 section 4.2 allows it; OAuth 2.1 does not). Default false.</summary>
     public bool AllowPlainPkce { get; set; }
 
+    /// <summary>
+    /// Whether public clients (<c>token_endpoint_auth_method</c> <c>none</c>) may use the password grant. Default false:
+    /// RFC 9700 section 2.4 says the password grant MUST NOT be used, and a public client cannot even be authenticated
+    /// (anyone can send its client_id), so it is refused with <c>unauthorized_client</c>. Confidential clients registered
+    /// for the grant keep it.
+    /// </summary>
+    public bool AllowPasswordGrantForPublicClients { get; set; }
+
     /// <summary>When true (the default, as in webMethods), OAuth endpoints refuse plain HTTP with <c>invalid_request</c>.</summary>
     public bool RequireHttps { get; set; } = true;
 
