@@ -48,18 +48,14 @@ internal sealed class PasswordGuard(CredentialThrottle throttle, UsernameLockout
                 $"too many failed sign-ins for this username; it is locked for {wait} more seconds", wait));
         }
 
-        bool valid;
-        using (var slot = await hashing.EnterAsync(cancellationToken).ConfigureAwait(false))
+        // The same PBKDF2 work for an unknown username, so timing does not reveal who exists.
+        users.TryGet(username, out var user);
+        if (await hashing.VerifyAsync(user?.PasswordHash, password, cancellationToken).ConfigureAwait(false) is not { } verified)
         {
-            if (!slot.IsAcquired)
-            {
-                return new PasswordCheck(false, hashing.Shed());
-            }
-
-            valid = await users.AuthenticateAsync(username, password).ConfigureAwait(false);
+            return new PasswordCheck(false, hashing.Shed());
         }
 
-        if (valid)
+        if (verified && user is not null)
         {
             lockout.Succeeded(username);
             return new PasswordCheck(true, null);

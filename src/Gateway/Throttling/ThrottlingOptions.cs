@@ -90,4 +90,11 @@ internal sealed record HashingOptions
 
     /// <summary>The shed request's <c>Retry-After</c>, in seconds. Default 1.</summary>
     public int RetryAfter { get; set; } = 1;
+
+    /// <summary>
+    /// The Linux nice value (0-19) of the hashing threads: above 0, any request thread that wakes up runs before a
+    /// password check, so guessing slows sign-ins rather than everything else. Default 10; 0 = normal priority. Other
+    /// systems use <see cref="System.Threading.ThreadPriority.Lowest"/> when above 0.
+    /// </summary>
+    public int Nice { get; set; } = 10;
 }
