@@ -101,7 +101,8 @@ internal sealed record ProxyOptions
     /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>) on twice as many socket threads as cores
     /// (<c>DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT</c>); each variable is set for the process unless already set. A
     /// proxied request then reads, validates, forwards and answers without a thread-pool hop. Any other request (OAuth
-    /// endpoints, admin API, pages) moves to the thread pool first, and password hashing (PBKDF2) always runs there.
+    /// endpoints, admin API, pages) moves to the thread pool first, and password hashing (PBKDF2) runs on hashing threads
+    /// of its own (<c>Throttling:Hashing</c>).
     /// Default true. Set false when most token reads miss FASTER's memory: such a read waits for the disk on a socket
     /// thread, stalling the connections that share it.
     /// </summary>
