@@ -8,15 +8,18 @@ namespace FastGateway.Admin;
 
 /// <summary>
 /// Guards <c>/admin/v1</c>: the caller must send <c>Authorization: Bearer &lt;Admin:ApiKey&gt;</c>.
-/// Without a configured key the admin API is off (403, saying how to turn it on), never open.
+/// Without a configured key the admin API is off (403, saying how to turn it on), never open. Wrong or missing keys
+/// are audit events and limited per remote address (429 with <c>Retry-After</c>; <c>Throttling:AdminAddress</c>).
 /// </summary>
 internal sealed class AdminAuthorization
 {
     private readonly byte[]? _keyHash;
+    private readonly Throttling.CredentialThrottle _throttle;
 
     /// <summary>Reads <c>Admin:ApiKey</c>.</summary>
-    public AdminAuthorization(IOptions<AdminOptions> options)
+    public AdminAuthorization(IOptions<AdminOptions> options, Throttling.CredentialThrottle throttle)
     {
+        _throttle = throttle;
         var key = options.Value.ApiKey;
         _keyHash = string.IsNullOrEmpty(key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
     }
@@ -30,8 +33,15 @@ internal sealed class AdminAuthorization
             return;
         }
 
+        if (_throttle.CheckAdmin(context.Connection.RemoteIpAddress) is { } refusal)
+        {
+            await refusal.WriteAsync(context);
+            return;
+        }
+
         if (!IsAuthorized(context.Request.Headers.Authorization.ToString()))
         {
+            _throttle.AdminFailed(context.Connection.RemoteIpAddress, context.Request.Headers.Authorization.Count == 0 ? "no key" : "wrong key");
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"FastGateway admin\", error=\"invalid_token\"";
             await ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidToken, "send the admin API key as Authorization: Bearer followed by the key");
             return;

@@ -11,7 +11,6 @@ using FastGateway.Json;
 using FastGateway.OAuth;
 using FastGateway.OpenApi;
 using FastGateway.TokenStore;
-using FastGateway.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
@@ -32,7 +31,7 @@ namespace FastGateway.Authorize;
 ///   │ response_type, grant, scope, PKCE wrong ──────────────────► 303 redirect_uri?error=...&amp;state=
 ///   ▼
 /// sign-in page ── hidden request = DataProtect(request, 10 min) + csrf_token (antiforgery) ──┐
-///   POST step=signin: antiforgery ✓, unprotect ✓, users.Authenticate ✓ (else same form, generic message)
+///   POST step=signin: antiforgery ✓, unprotect ✓, PasswordGuard ✓ (else same form, generic message; 429/503 when throttled)
 ///   ▼
 /// consent page ── hidden request = DataProtect(request + username) + csrf_token; scope checkboxes
 ///   POST step=deny ──────────────────────────────────────────────► 303 redirect_uri?error=access_denied
@@ -52,7 +51,7 @@ namespace FastGateway.Authorize;
 /// </remarks>
 internal sealed partial class AuthorizeEndpoint(
     DurableRegistry<OAuthClient> clients,
-    DurableRegistry<ResourceOwner> users,
+    Throttling.PasswordGuard guard,
     AuthorizationCodes codes,
     TokenIssuer issuer,
     PageTemplates pages,
@@ -333,8 +332,17 @@ internal sealed partial class AuthorizeEndpoint(
     {
         var username = ((string?)form["username"] ?? "").Trim();
         var password = (string?)form["password"] ?? "";
-        // Authenticate does the same PBKDF2 work for unknown users, so timing does not reveal who exists.
-        if (username.Length == 0 || password.Length == 0 || username.Length > 64 || !await users.AuthenticateAsync(username, password))
+        // The guard does the same PBKDF2 work for unknown users, so timing does not reveal who exists; guessing is
+        // limited (429/503 JSON with Retry-After, RFC 6749 section 10.10).
+        var check = username.Length is 0 or > 64 || password.Length == 0 ? Throttling.PasswordCheck.Wrong
+            : await guard.AuthenticateAsync(context.Connection.RemoteIpAddress, client.ClientId, username, password, "sign-in page", context.RequestAborted);
+        if (check.Refusal is { } refusal)
+        {
+            await refusal.WriteAsync(context);
+            return;
+        }
+
+        if (!check.Succeeded)
         {
             Log.SignInFailed(logger, client.ClientId);
             await WriteSignInAsync(context, client, request, username.Length > 64 ? "" : username, "The username or password is incorrect.");

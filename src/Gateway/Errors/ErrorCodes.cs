@@ -48,4 +48,10 @@ internal static class ErrorCodes
     public const string RequestTooLarge = "request_too_large";
     /// <summary>The token store is not recovered yet (503).</summary>
     public const string NotReady = "not_ready";
+    /// <summary>Too many failed credential checks for this client, username or remote address (429 with <c>Retry-After</c>; RFC 6749 section 10.10).</summary>
+    public const string TooManyRequests = "too_many_requests";
+    /// <summary>The username is locked for a while after repeated failed password checks (429 with <c>Retry-After</c>).</summary>
+    public const string TemporarilyLocked = "temporarily_locked";
+    /// <summary>RFC 6749 section 4.1.2.1: the server is overloaded, here with password checks (503 with <c>Retry-After</c>).</summary>
+    public const string TemporarilyUnavailable = "temporarily_unavailable";
 }

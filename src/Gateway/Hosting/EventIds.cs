@@ -69,4 +69,11 @@ internal static class EventIds
 
     /// <summary><c>OAuth:Issuer</c> unset: the issuer is the first listening address.</summary>
     public const int IssuerUnset = 1600;
+
+    /// <summary>A credential check refused by a failure limit (429).</summary>
+    public const int ThrottleRefused = 1700;
+    /// <summary>A username locked after repeated failed password checks.</summary>
+    public const int UsernameLocked = 1701;
+    /// <summary>A password check shed because the hashing queue is full (503).</summary>
+    public const int HashingShed = 1702;
 }

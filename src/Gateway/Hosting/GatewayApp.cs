@@ -3,6 +3,7 @@ using FastGateway.Errors;
 using FastGateway.OAuth;
 using FastGateway.OpenApi;
 using FastGateway.Proxy;
+using FastGateway.Throttling;
 using Microsoft.Extensions.Options;
 
 namespace FastGateway.Hosting;
@@ -45,6 +46,7 @@ public static class GatewayApp
             .AddGatewayOptions(configuration)
             .AddTrustedProxies(configuration)
             .AddGatewayStorage(storage)
+            .AddThrottling(configuration)
             .AddAuthorizationServer(configuration, storage.Path)
             .AddAdminApi()
             .AddProtectedApis(configuration, proxyOptions)

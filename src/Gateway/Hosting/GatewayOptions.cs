@@ -41,6 +41,14 @@ internal sealed record OAuthOptions
     /// <summary>Whether PKCE <c>plain</c> is accepted and advertised (RFC 7636 section 4.2 allows it; OAuth 2.1 does not). Default false.</summary>
     public bool AllowPlainPkce { get; set; }
 
+    /// <summary>
+    /// Whether public clients (<c>token_endpoint_auth_method</c> <c>none</c>) may use the password grant. Default false:
+    /// RFC 9700 section 2.4 says the password grant MUST NOT be used, and a public client cannot even be authenticated
+    /// (anyone can send its client_id), so it is refused with <c>unauthorized_client</c>. Confidential clients registered
+    /// for the grant keep it.
+    /// </summary>
+    public bool AllowPasswordGrantForPublicClients { get; set; }
+
     /// <summary>When true (the default, as in webMethods), OAuth endpoints refuse plain HTTP with <c>invalid_request</c>.</summary>
     public bool RequireHttps { get; set; } = true;
 
@@ -130,7 +138,8 @@ internal sealed record ProxyOptions
     /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>) on twice as many socket threads as cores
     /// (<c>DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT</c>); each variable is set for the process unless already set. A
     /// proxied request then reads, validates, forwards and answers without a thread-pool hop. Any other request (OAuth
-    /// endpoints, admin API, pages) moves to the thread pool first, and password hashing (PBKDF2) always runs there.
+    /// endpoints, admin API, pages) moves to the thread pool first, and password hashing (PBKDF2) runs on hashing threads
+    /// of its own (<c>Throttling:Hashing</c>).
     /// Default true. Set false when most token reads miss FASTER's memory: such a read waits for the disk on a socket
     /// thread, stalling the connections that share it.
     /// </summary>

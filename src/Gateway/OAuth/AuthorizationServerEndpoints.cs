@@ -59,7 +59,8 @@ internal static class AuthorizationServerEndpoints
         .DocumentOAuth(summary, note + "RFC 6749 section 3.2: every grant (authorization_code with PKCE, password, client_credentials, refresh_token with rotation and reuse detection). "
             + "Errors per section 5.2 with `Cache-Control: no-store`; `invalid_client` is 401, with `WWW-Authenticate: Basic` when Basic was used.", authenticatesClient: true)
         .AcceptsForm(OAuthFormFields.Token)
-        .Returns<TokenResponse>();
+        .Returns<TokenResponse>()
+        .Errors(503);
 
     /// <summary>Documents an introspection endpoint (the standard one or an alias).</summary>
     internal static IEndpointConventionBuilder DocumentIntrospection(this IEndpointConventionBuilder endpoint, string summary, string? note = null) => endpoint

@@ -1,7 +1,9 @@
 using System.Buffers.Text;
+using System.Net;
 using System.Text;
 using FastGateway.Clients;
 using FastGateway.Hosting;
+using FastGateway.Throttling;
 using Microsoft.Extensions.Primitives;
 
 namespace FastGateway.OAuth;
@@ -22,19 +24,23 @@ internal enum ClientCredentialSource : byte
 /// <param name="Source">Where the credentials came from (decides the 401's <c>WWW-Authenticate</c>).</param>
 /// <param name="Error">An <c>ErrorCodes</c> value on failure.</param>
 /// <param name="Description">What was wrong, on failure.</param>
-internal readonly record struct ClientAuthenticationResult(OAuthClient? Client, ClientCredentialSource Source, string? Error, string? Description);
+/// <param name="Refusal">Set when the failure limits refused the attempt before the secret was checked (429 with <c>Retry-After</c>).</param>
+internal readonly record struct ClientAuthenticationResult(OAuthClient? Client, ClientCredentialSource Source, string? Error, string? Description, ThrottleRefusal? Refusal = null);
 
 /// <summary>
 /// Client authentication for the token, introspection and revocation endpoints, RFC 6749 section 2.3.1:
 /// HTTP Basic with form-urlencoded id and secret, or <c>client_id</c>/<c>client_secret</c> in the body.
-/// Using both at once is refused (RFC 6749 section 2.3: one method per request).
+/// Using both at once is refused (RFC 6749 section 2.3: one method per request). Guessing is limited (RFC 6749
+/// section 10.10): failed attempts are counted per remote address and per client_id, and once either has used up its
+/// failures the attempt is refused with 429 before the secret is checked (<see cref="CredentialThrottle"/>).
 /// </summary>
-internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients)
+internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients, CredentialThrottle throttle)
 {
     /// <summary>Authenticates the caller.</summary>
     /// <param name="authorization">The request's <c>Authorization</c> header values.</param>
     /// <param name="form">The form body.</param>
-    public ClientAuthenticationResult Authenticate(StringValues authorization, IFormCollection form)
+    /// <param name="remoteAddress">The caller's address, for the failure limits.</param>
+    public ClientAuthenticationResult Authenticate(StringValues authorization, IFormCollection form, IPAddress? remoteAddress)
     {
         var formId = form["client_id"];
         var formSecret = form["client_secret"];
@@ -53,7 +59,8 @@ internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients)
 
             if (!TryDecodeBasic(header.AsSpan(6).Trim(), out var id, out var secret))
             {
-                return Fail(ClientCredentialSource.Basic, Errors.ErrorCodes.InvalidClient, "malformed HTTP Basic credentials");
+                return Refused(remoteAddress, null, ClientCredentialSource.Basic)
+                    ?? Failed(remoteAddress, null, ClientCredentialSource.Basic, "malformed HTTP Basic credentials", "malformed HTTP Basic credentials");
             }
 
             if (!string.IsNullOrEmpty(formId) && formId != id)
@@ -61,7 +68,7 @@ internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients)
                 return Fail(ClientCredentialSource.Basic, Errors.ErrorCodes.InvalidRequest, "client_id in the body differs from the HTTP Basic user");
             }
 
-            return Check(id, secret, ClientCredentialSource.Basic);
+            return Check(id, secret, ClientCredentialSource.Basic, remoteAddress);
         }
 
         if (string.IsNullOrEmpty(formId))
@@ -74,20 +81,38 @@ internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients)
             // A public client identifies itself with client_id alone (RFC 6749 section 3.2.1).
             return clients.TryGet(formId!, out var publicClient) && !publicClient.IsConfidential
                 ? new ClientAuthenticationResult(publicClient, ClientCredentialSource.Form, null, null)
-                : Fail(ClientCredentialSource.Form, Errors.ErrorCodes.InvalidClient, "client authentication failed");
+                : Refused(remoteAddress, formId, ClientCredentialSource.Form)
+                    ?? Failed(remoteAddress, formId, ClientCredentialSource.Form, "no secret and not a public client");
         }
 
-        return Check(formId!, formSecret!, ClientCredentialSource.Form);
+        return Check(formId!, formSecret!, ClientCredentialSource.Form, remoteAddress);
     }
 
-    private ClientAuthenticationResult Check(string clientId, string secret, ClientCredentialSource source)
+    private ClientAuthenticationResult Check(string clientId, string secret, ClientCredentialSource source, IPAddress? remoteAddress)
     {
+        // Before the secret is looked at: once the failures are used up, even the right secret is refused.
+        if (Refused(remoteAddress, clientId, source) is { } refused)
+        {
+            return refused;
+        }
+
         clients.TryGet(clientId, out var client);
         // Verify runs whether or not the client exists, so timing does not reveal which client_ids are registered.
         var valid = ClientSecrets.Verify(client is { IsConfidential: true } ? client.SecretHash : null, secret);
         return valid && client is not null
             ? new ClientAuthenticationResult(client, source, null, null)
-            : Fail(source, Errors.ErrorCodes.InvalidClient, "client authentication failed");
+            : Failed(remoteAddress, clientId, source, "wrong secret or unknown client_id");
+    }
+
+    private ClientAuthenticationResult? Refused(IPAddress? remoteAddress, string? clientId, ClientCredentialSource source) =>
+        throttle.CheckClient(remoteAddress, clientId) is { } refusal
+            ? new ClientAuthenticationResult(null, source, refusal.Error, refusal.Description, refusal)
+            : null;
+
+    private ClientAuthenticationResult Failed(IPAddress? remoteAddress, string? clientId, ClientCredentialSource source, string reason, string description = "client authentication failed")
+    {
+        throttle.ClientFailed(remoteAddress, clientId, reason);
+        return Fail(source, Errors.ErrorCodes.InvalidClient, description);
     }
 
     private static ClientAuthenticationResult Fail(ClientCredentialSource source, string error, string description) =>

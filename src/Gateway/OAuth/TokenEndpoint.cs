@@ -17,7 +17,9 @@ namespace FastGateway.OAuth;
 ///                      ──► TokenIssuer ──► FASTER (durable) ──► 200 JSON (section 5.1)
 /// </code>
 /// Errors follow RFC 6749 section 5.2: 400 JSON with <c>error</c> and <c>error_description</c>;
-/// <c>invalid_client</c> is 401, with <c>WWW-Authenticate: Basic</c> when Basic was used.
+/// <c>invalid_client</c> is 401, with <c>WWW-Authenticate: Basic</c> when Basic was used. Guessing is limited
+/// (section 10.10, see <c>Throttling</c>): 429 <c>too_many_requests</c> or <c>temporarily_locked</c>, or 503
+/// <c>temporarily_unavailable</c> when too many password checks are queued, each with <c>Retry-After</c>.
 /// </remarks>
 internal sealed class TokenEndpoint(
     ClientAuthenticator authenticator,
@@ -45,7 +47,7 @@ internal sealed class TokenEndpoint(
             return;
         }
 
-        var authentication = authenticator.Authenticate(request.Headers.Authorization, form);
+        var authentication = authenticator.Authenticate(request.Headers.Authorization, form, context.Connection.RemoteIpAddress);
         if (authentication.Client is not { } client)
         {
             await WriteClientErrorAsync(context, authentication);
@@ -72,10 +74,16 @@ internal sealed class TokenEndpoint(
         {
             GrantTypes.ClientCredentials => await clientCredentials.HandleAsync(client, form, cancellationToken),
             GrantTypes.AuthorizationCode => await authorizationCode.HandleAsync(client, form, cancellationToken),
-            GrantTypes.Password => await password.HandleAsync(client, form, cancellationToken),
+            GrantTypes.Password => await password.HandleAsync(client, form, context.Connection.RemoteIpAddress, cancellationToken),
             GrantTypes.RefreshToken => await refreshToken.HandleAsync(client, form, cancellationToken),
             _ => GrantResult.Fail(ErrorCodes.UnsupportedGrantType, $"unknown grant_type '{grantType}'"),
         };
+
+        if (result.Refusal is { } refusal)
+        {
+            await refusal.WriteAsync(context);
+            return;
+        }
 
         if (result.Tokens is not { } tokens)
         {
@@ -91,6 +99,11 @@ internal sealed class TokenEndpoint(
     /// <summary>Answers a failed client authentication (RFC 6749 section 5.2); shared with introspection and revocation.</summary>
     internal static Task WriteClientErrorAsync(HttpContext context, ClientAuthenticationResult result)
     {
+        if (result.Refusal is { } refusal)
+        {
+            return refusal.WriteAsync(context);
+        }
+
         if (result.Error != ErrorCodes.InvalidClient)
         {
             return ErrorResponse.WriteAsync(context, 400, result.Error!, result.Description!);

@@ -44,7 +44,7 @@ internal readonly record struct TokenParameterRequest(OAuthClient Client, string
             return null;
         }
 
-        var authentication = authenticator.Authenticate(request.Headers.Authorization, form);
+        var authentication = authenticator.Authenticate(request.Headers.Authorization, form, context.Connection.RemoteIpAddress);
         if (authentication.Client is not { } client)
         {
             await TokenEndpoint.WriteClientErrorAsync(context, authentication);

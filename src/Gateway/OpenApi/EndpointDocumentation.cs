@@ -39,23 +39,23 @@ internal static class EndpointDocumentation
 
     /// <summary>
     /// An admin API endpoint (<c>/admin/v1/...</c>): tag <c>Admin</c>, the admin bearer key, and its
-    /// 401 (wrong or missing key) and 403 (admin API off) answers.
+    /// 401 (wrong or missing key), 403 (admin API off) and 429 (too many wrong keys from the address) answers.
     /// </summary>
     public static IEndpointConventionBuilder DocumentAdmin(this IEndpointConventionBuilder builder, string summary, string description) =>
         builder.Describe(OpenApiTags.Admin, summary, description)
             .WithMetadata(OperationSecurity.AdminKey)
-            .Errors(401, 403);
+            .Errors(401, 403, 429);
 
     /// <summary>
     /// An OAuth endpoint: tag <c>OAuth</c> and 400 (also answered over plain HTTP while <c>OAuth:RequireHttps</c>).
     /// With <paramref name="authenticatesClient"/>, client authentication (RFC 6749 section 2.3.1: HTTP Basic,
     /// or <c>client_id</c> and <c>client_secret</c> in the form; public clients send <c>client_id</c> alone)
-    /// and 401 <c>invalid_client</c>.
+    /// and 401 <c>invalid_client</c>, and 429 once the failed client authentications are used up (<c>Throttling</c>).
     /// </summary>
     public static IEndpointConventionBuilder DocumentOAuth(this IEndpointConventionBuilder builder, string summary, string description, bool authenticatesClient = false)
     {
         builder.Describe(OpenApiTags.OAuth, summary, description).Errors(400);
-        return authenticatesClient ? builder.WithMetadata(OperationSecurity.ClientBasic).Errors(401) : builder;
+        return authenticatesClient ? builder.WithMetadata(OperationSecurity.ClientBasic).Errors(401, 429) : builder;
     }
 
     /// <summary>A health endpoint: tag <c>Health</c>, no authentication.</summary>
@@ -147,6 +147,8 @@ internal static class EndpointDocumentation
         409 => "Already exists.",
         413 => "The body is larger than the endpoint accepts (`request_too_large`).",
         415 => "The body is not `application/json`.",
+        429 => "Too many failed credential checks for this client, username or remote address (`too_many_requests`), or the username is locked for a while (`temporarily_locked`); `Retry-After` gives the seconds to wait (RFC 6749 section 10.10).",
+        503 => "Too many password checks in progress (`temporarily_unavailable`); `Retry-After` gives the seconds to wait.",
         _ => "Error.",
     };
 

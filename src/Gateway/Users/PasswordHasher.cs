@@ -36,10 +36,8 @@ internal static class PasswordHasher
     /// </summary>
     public static Task<string> HashAsync(string password) => Task.Run(() => Hash(password));
 
-    /// <summary><see cref="Verify"/> on the thread pool, for the reason given at <see cref="HashAsync"/>.</summary>
-    public static Task<bool> VerifyAsync(string? storedHash, string password) => Task.Run(() => Verify(storedHash, password));
-
-    /// <summary>Checks a password in constant time.</summary>
+    /// <summary>Checks a password in constant time. Callers go through <c>Throttling.HashingGate</c>, which runs it on a
+    /// hashing thread of its own, never on a socket or thread-pool thread.</summary>
     /// <param name="storedHash">The stored hash, or null when the user is unknown (the work is done anyway).</param>
     /// <param name="password">The password presented.</param>
     /// <returns>true only when <paramref name="storedHash"/> is a valid hash of <paramref name="password"/>.</returns>

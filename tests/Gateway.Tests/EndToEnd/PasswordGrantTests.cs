@@ -106,6 +106,19 @@ public sealed class PasswordGrantTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Password_PublicClientByDefault_UnauthorizedClient()
+    {
+        var username = NewUsername();
+        await CreateUserAsync(Http, username, "flux-capacitor-88");
+        var client = await CreatePasswordClientAsync(Http, authMethod: "none");
+
+        using var response = await PasswordAsync(Http, client, username, "flux-capacitor-88");
+
+        Assert.Null(client.ClientSecret);
+        Assert.Contains("RFC 9700", await AssertErrorAsync(response, "unauthorized_client"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Password_MissingPassword_InvalidRequest()
     {
         var client = await CreatePasswordClientAsync(Http);

@@ -15,11 +15,11 @@ public sealed class RefreshTokenTests(GatewayFixture fixture)
 
     private HttpClient Http => fixture.Http;
 
-    private async Task<(RegisteredClient Client, string Username, Tokens Tokens)> SignInAsync(int refreshLimit = 3, string scope = "view book", string authMethod = "client_secret_basic")
+    private async Task<(RegisteredClient Client, string Username, Tokens Tokens)> SignInAsync(int refreshLimit = 3, string scope = "view book")
     {
         var username = PasswordGrantTests.NewUsername();
         await CreateUserAsync(Http, username, Password);
-        var client = await PasswordGrantTests.CreatePasswordClientAsync(Http, scope, refreshLimit, authMethod);
+        var client = await PasswordGrantTests.CreatePasswordClientAsync(Http, scope, refreshLimit);
         using var response = await PasswordAsync(Http, client, username, Password);
         return (client, username, await ReadTokensAsync(response));
     }
@@ -46,7 +46,17 @@ public sealed class RefreshTokenTests(GatewayFixture fixture)
     [Fact]
     public async Task Refresh_PublicClient_RefreshesWithClientIdAlone()
     {
-        var (client, username, first) = await SignInAsync(authMethod: "none");
+        // The password grant is closed to public clients (RFC 9700 section 2.4): their tokens come from the code flow.
+        const string RedirectUri = "http://127.0.0.1:9/cb";
+        var username = PasswordGrantTests.NewUsername();
+        await CreateUserAsync(Http, username, Password);
+        var client = await CreateClientAsync(Http, $$"""
+            {"client_name":"spa","scope":"view book","grant_types":["authorization_code","refresh_token"],"refresh_limit":3,
+             "token_endpoint_auth_method":"none","redirect_uris":["{{RedirectUri}}"]}
+            """);
+        using var browser = AuthorizeFlow.CreateBrowser(fixture.Gateway.BaseAddress);
+        var (code, pkce) = await AuthorizeFlow.GetCodeAsync(browser, client.ClientId, RedirectUri, username, Password);
+        var first = await ReadTokensAsync(await TokenAsync(Http, client, ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", RedirectUri), ("code_verifier", pkce.Verifier)));
 
         using var response = await RefreshAsync(Http, client, first.RefreshToken!);
         var second = await ReadTokensAsync(response);

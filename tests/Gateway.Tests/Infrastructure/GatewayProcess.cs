@@ -68,6 +68,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             "--OAuth:RequireHttps=false",
             "--Logging:LogLevel:Default=Information",
             "--Logging:Console:FormatterName=simple",
+            // Every test talks from 127.0.0.1, unlike real clients: the per-address failure limits are raised so the
+            // suite's own wrong-credential tests do not add up (tests of the limits set their own, later args win).
+            "--Throttling:Address:PermitLimit=100000",
+            "--Throttling:AdminAddress:PermitLimit=100000",
             .. extraArgs])
         {
             info.ArgumentList.Add(arg);

@@ -9,8 +9,12 @@ namespace FastGateway.OAuth.Grants;
 /// <param name="Tokens">The token response on success.</param>
 /// <param name="Error">An <see cref="ErrorCodes"/> value on failure.</param>
 /// <param name="Description">What was wrong, on failure (sent as <c>error_description</c>).</param>
-internal readonly record struct GrantResult(TokenResponse? Tokens, string? Error, string? Description)
+/// <param name="Refusal">Set when a throttle refused the attempt before it ran (429/503 with <c>Retry-After</c>).</param>
+internal readonly record struct GrantResult(TokenResponse? Tokens, string? Error, string? Description, Throttling.ThrottleRefusal? Refusal = null)
 {
+    /// <summary>Refused by a throttle (failure limit, lockout, hashing queue full).</summary>
+    public static GrantResult Throttled(Throttling.ThrottleRefusal refusal) => new(null, refusal.Error, refusal.Description, refusal);
+
     /// <summary>Success.</summary>
     public static GrantResult Success(TokenResponse tokens) => new(tokens, null, null);
 
