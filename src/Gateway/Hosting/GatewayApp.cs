@@ -3,7 +3,6 @@ using FastGateway.Errors;
 using FastGateway.OAuth;
 using FastGateway.OpenApi;
 using FastGateway.Proxy;
-using Microsoft.Extensions.Options;
 
 namespace FastGateway.Hosting;
 
@@ -123,15 +122,7 @@ public static class GatewayApp
         services.Configure<StorageOptions>(configuration.GetSection("Storage"));
         services.Configure<AdminOptions>(configuration.GetSection("Admin"));
         services.Configure<ProxyOptions>(configuration.GetSection("Proxy"));
-        var validator = new GatewayOptionsValidator();
-        services.AddSingleton<IValidateOptions<OAuthOptions>>(validator);
-        services.AddSingleton<IValidateOptions<StorageOptions>>(validator);
-        services.AddSingleton<IValidateOptions<AdminOptions>>(validator);
-        services.AddSingleton<IValidateOptions<ProxyOptions>>(validator);
-        services.AddOptions<OAuthOptions>().ValidateOnStart();
-        services.AddOptions<StorageOptions>().ValidateOnStart();
-        services.AddOptions<AdminOptions>().ValidateOnStart();
-        services.AddOptions<ProxyOptions>().ValidateOnStart();
+        GatewayOptionsValidator.Register(services);
         return services;
     }
 
