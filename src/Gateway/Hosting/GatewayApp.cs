@@ -4,7 +4,6 @@ using FastGateway.OAuth;
 using FastGateway.OpenApi;
 using FastGateway.Proxy;
 using FastGateway.Throttling;
-using Microsoft.Extensions.Options;
 
 namespace FastGateway.Hosting;
 
@@ -125,15 +124,7 @@ public static class GatewayApp
         services.Configure<StorageOptions>(configuration.GetSection("Storage"));
         services.Configure<AdminOptions>(configuration.GetSection("Admin"));
         services.Configure<ProxyOptions>(configuration.GetSection("Proxy"));
-        var validator = new GatewayOptionsValidator();
-        services.AddSingleton<IValidateOptions<OAuthOptions>>(validator);
-        services.AddSingleton<IValidateOptions<StorageOptions>>(validator);
-        services.AddSingleton<IValidateOptions<AdminOptions>>(validator);
-        services.AddSingleton<IValidateOptions<ProxyOptions>>(validator);
-        services.AddOptions<OAuthOptions>().ValidateOnStart();
-        services.AddOptions<StorageOptions>().ValidateOnStart();
-        services.AddOptions<AdminOptions>().ValidateOnStart();
-        services.AddOptions<ProxyOptions>().ValidateOnStart();
+        GatewayOptionsValidator.Register(services);
         return services;
     }
 

@@ -16,6 +16,20 @@ namespace FastGateway.Hosting;
 internal sealed partial class GatewayOptionsValidator :
     IValidateOptions<OAuthOptions>, IValidateOptions<StorageOptions>, IValidateOptions<AdminOptions>, IValidateOptions<ProxyOptions>
 {
+    /// <summary>Registers the validator for the four options types, checked when the host starts (<c>ValidateOnStart</c>).</summary>
+    public static void Register(IServiceCollection services)
+    {
+        var validator = new GatewayOptionsValidator();
+        services.AddSingleton<IValidateOptions<OAuthOptions>>(validator);
+        services.AddSingleton<IValidateOptions<StorageOptions>>(validator);
+        services.AddSingleton<IValidateOptions<AdminOptions>>(validator);
+        services.AddSingleton<IValidateOptions<ProxyOptions>>(validator);
+        services.AddOptions<OAuthOptions>().ValidateOnStart();
+        services.AddOptions<StorageOptions>().ValidateOnStart();
+        services.AddOptions<AdminOptions>().ValidateOnStart();
+        services.AddOptions<ProxyOptions>().ValidateOnStart();
+    }
+
     /// <summary>Binds and checks the four sections of <paramref name="configuration"/>.</summary>
     /// <exception cref="OptionsValidationException">A value is out of range; the message names every key at fault and
     /// its allowed values, on one line.</exception>
