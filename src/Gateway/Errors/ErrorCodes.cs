@@ -48,4 +48,6 @@ internal static class ErrorCodes
     public const string RequestTooLarge = "request_too_large";
     /// <summary>The token store is not recovered yet (503).</summary>
     public const string NotReady = "not_ready";
+    /// <summary>The client is over its quota on the protected APIs (client metadata <c>rate_limit</c>): 429 with <c>Retry-After</c>.</summary>
+    public const string RateLimitExceeded = "rate_limit_exceeded";
 }

@@ -41,6 +41,8 @@ internal static class EventIds
     public const int ClientBodyRejected = 1205;
     /// <summary>A proxied request was refused before anything was sent upstream (path policy, malformed field).</summary>
     public const int RequestRefused = 1206;
+    /// <summary>A client over its quota (<c>rate_limit</c>) got 429.</summary>
+    public const int RateLimited = 1210;
 
     /// <summary>Authorization request refused.</summary>
     public const int AuthorizeRefused = 1300;
