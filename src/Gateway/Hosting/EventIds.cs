@@ -22,6 +22,8 @@ internal static class EventIds
     public const int PasswordGrantRefused = 1110;
     /// <summary>A rotated refresh token presented again within the grace window.</summary>
     public const int ConcurrentRefresh = 1130;
+    /// <summary>A refresh token superseded by a concurrent refresh of its grant was refused.</summary>
+    public const int RefreshSuperseded = 1131;
     /// <summary>A token introspected (RFC 7662).</summary>
     public const int Introspected = 1150;
     /// <summary>A client tried to revoke another client's token (left untouched, RFC 7009).</summary>
