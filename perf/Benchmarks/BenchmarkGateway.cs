@@ -18,6 +18,12 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
     /// <summary>The client every benchmark token belongs to.</summary>
     public const string ClientId = "bench-client";
 
+    /// <summary>A client with a quota too large to run out in a benchmark (<c>rate_limit</c> 1,000,000,000 per second).</summary>
+    public const string QuotaClientId = "bench-quota-client";
+
+    /// <summary>A client with a quota of one request a year: after its first request, every validation is refused (429).</summary>
+    public const string ExhaustedClientId = "bench-exhausted-client";
+
     /// <summary>The resource owner of user tokens (<see cref="IssueAsync"/> with <c>user: true</c>).</summary>
     public const string Username = "bench-user";
 
@@ -67,6 +73,24 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
             GrantTypes = ["client_credentials"],
             TokenEndpointAuthMethod = "client_secret_basic",
         });
+        clients.Upsert(new OAuthClient
+        {
+            ClientId = QuotaClientId,
+            SecretHash = "",
+            Scope = ScopeCatalog.AllNames,
+            GrantTypes = ["client_credentials"],
+            TokenEndpointAuthMethod = "client_secret_basic",
+            RateLimit = new Contracts.Admin.RateLimit(Contracts.Admin.RateLimit.MaxRequests, 1),
+        });
+        clients.Upsert(new OAuthClient
+        {
+            ClientId = ExhaustedClientId,
+            SecretHash = "",
+            Scope = ScopeCatalog.AllNames,
+            GrantTypes = ["client_credentials"],
+            TokenEndpointAuthMethod = "client_secret_basic",
+            RateLimit = new Contracts.Admin.RateLimit(1, Contracts.Admin.RateLimit.MaxWindowSeconds),
+        });
         var users = UserRegistry.Load(registry);
         users.Upsert(new ResourceOwner { Username = Username, PasswordHash = "", CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60 });
         return new BenchmarkGateway(path, store, clients, users, ScopeCatalog.Load(path));
@@ -77,8 +101,9 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
     /// false: a client-credentials token (no owner, no grant family). true: a user token as the authorization-code
     /// and password grants issue it, owned by <see cref="Username"/> in a new grant family (its record stored too).
     /// </param>
+    /// <param name="clientId">The client the token is issued to; <see cref="ClientId"/> by default.</param>
     /// <returns>The token's text (what a client sends after <c>Bearer </c>).</returns>
-    public async Task<string> IssueAsync(bool user = false)
+    public async Task<string> IssueAsync(bool user = false, string clientId = ClientId)
     {
         var token = OAuth.AccessTokens.Generate();
         if (!TokenHash.TryCompute(token, out var key))
@@ -88,10 +113,10 @@ internal sealed class BenchmarkGateway : IAsyncDisposable
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var owner = user ? Username : null;
-        var record = TokenRecord.Create(TokenKind.AccessToken, ClientId, owner, GatewayDefinition.AllScopes, GatewayDefinition.ScopeSchemaId, now - 10, now + 3600);
+        var record = TokenRecord.Create(TokenKind.AccessToken, clientId, owner, GatewayDefinition.AllScopes, GatewayDefinition.ScopeSchemaId, now - 10, now + 3600);
         if (user)
         {
-            record.FamilyId = await OAuth.GrantFamilies.StartAsync(Store, ClientId, Username, GatewayDefinition.AllScopes, now - 10, CancellationToken.None).ConfigureAwait(false);
+            record.FamilyId = await OAuth.GrantFamilies.StartAsync(Store, clientId, Username, GatewayDefinition.AllScopes, now - 10, CancellationToken.None).ConfigureAwait(false);
         }
 
         await Store.AddAsync(key, record, CancellationToken.None).ConfigureAwait(false);

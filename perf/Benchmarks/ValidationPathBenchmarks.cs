@@ -19,7 +19,9 @@ namespace FastGateway.Benchmarks;
 ///                 └──────────────────────── Validate (baseline: all of them but ParseTarget, in the gateway's order) ─┘
 /// </code>
 /// A user token adds, inside CheckStanding, a users-registry lookup, the family key (TokenHash.ForFamily: the id plus a tag, no hash) and a
-/// FASTER read of the grant-family record.
+/// FASTER read of the grant-family record. The quota rows repeat the whole path for a client with a <c>rate_limit</c>:
+/// <c>ValidateWithQuota</c> allowed (one compare-and-swap on the client's bucket), <c>ValidateRateLimited</c> refused
+/// (the bucket is empty; what a client over its quota costs before its 429).
 /// Results are returned (not discarded) so the JIT cannot remove the work.
 /// </remarks>
 [MemoryDiagnoser]
@@ -38,6 +40,8 @@ public class ValidationPathBenchmarks
     private ulong _requiredScopes;
     private StringValues _userAuthorization;
     private TokenRecord _userRecord;
+    private StringValues _quotaAuthorization;
+    private StringValues _exhaustedAuthorization;
 
     /// <summary>Opens a real store in a temp folder and stores a client token and a user token (and its family) durably.</summary>
     [GlobalSetup]
@@ -57,6 +61,15 @@ public class ValidationPathBenchmarks
         if (!TokenHash.TryCompute(userToken, out var userKey) || !_gateway.Store.TryGet(userKey, out _userRecord) || !_userRecord.HasFamily)
         {
             throw new InvalidOperationException("The benchmark user token is not in the store.");
+        }
+
+        _quotaAuthorization = "Bearer " + _gateway.IssueAsync(clientId: BenchmarkGateway.QuotaClientId).GetAwaiter().GetResult();
+        _exhaustedAuthorization = "Bearer " + _gateway.IssueAsync(clientId: BenchmarkGateway.ExhaustedClientId).GetAwaiter().GetResult();
+        if (_gateway.Validator.Validate(_method, _path, _quotaAuthorization, out _, out _, out _) != AccessDecision.Allowed
+            || _gateway.Validator.Validate(_method, _path, _exhaustedAuthorization, out _, out _, out _) != AccessDecision.Allowed
+            || _gateway.Validator.Validate(_method, _path, _exhaustedAuthorization, out _, out _, out _) != AccessDecision.RateLimited)
+        {
+            throw new InvalidOperationException("The quota clients do not behave as the benchmarks assume.");
         }
 
         var route = GatewayDefinition.Match(_method, _path);
@@ -122,4 +135,12 @@ public class ValidationPathBenchmarks
     /// <summary>As <see cref="Validate"/> for a user token (owner and grant family).</summary>
     [Benchmark]
     public int ValidateUserToken() => (int)_gateway.Validator.Validate(_method, _path, _userAuthorization, out _, out _, out _);
+
+    /// <summary>As <see cref="Validate"/> for a client with a quota it does not reach: the path plus one CAS on the client's bucket.</summary>
+    [Benchmark]
+    public int ValidateWithQuota() => (int)_gateway.Validator.Validate(_method, _path, _quotaAuthorization, out _, out _, out _);
+
+    /// <summary>As <see cref="Validate"/> for a client over its quota: the whole path, then the refusal (429).</summary>
+    [Benchmark]
+    public int ValidateRateLimited() => (int)_gateway.Validator.Validate(_method, _path, _exhaustedAuthorization, out _, out _, out _);
 }

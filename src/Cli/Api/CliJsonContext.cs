@@ -26,4 +26,6 @@ namespace FastGateway.Cli.Api;
 [JsonSerializable(typeof(TokenRemoveResponse))]
 [JsonSerializable(typeof(GatewaySettings))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(RateLimit))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

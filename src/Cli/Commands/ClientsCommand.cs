@@ -7,7 +7,7 @@ using FastGateway.Contracts.Admin;
 namespace FastGateway.Cli.Commands;
 
 /// <summary>
-/// <c>clients create|list|get|delete|rotate-secret|suspend|resume</c>: applications through
+/// <c>clients create|list|get|update|delete|rotate-secret|suspend|resume</c>: applications through
 /// <c>/admin/v1/clients</c>. A client secret is printed only by create and rotate-secret, the one time the gateway
 /// returns it.
 /// </summary>
@@ -18,10 +18,11 @@ internal static class ClientsCommand
     /// <summary>Builds the <c>clients</c> command.</summary>
     public static Command Create()
     {
-        var command = new Command("clients", "Applications (OAuth clients): create, list, get, delete, rotate-secret, suspend, resume");
+        var command = new Command("clients", "Applications (OAuth clients): create, list, get, update, delete, rotate-secret, suspend, resume");
         command.Subcommands.Add(CreateCommand());
         command.Subcommands.Add(ListCommand());
         command.Subcommands.Add(GetCommand());
+        command.Subcommands.Add(UpdateCommand());
         command.Subcommands.Add(DeleteCommand());
         command.Subcommands.Add(RotateSecretCommand());
         command.Subcommands.Add(SuspendCommand("suspend", suspended: true, "Suspend a client: its tokens stop working at once and it gets no new ones"));
@@ -45,8 +46,9 @@ internal static class ClientsCommand
         var isPublic = new Option<bool>("--public") { Description = "A public client (token_endpoint_auth_method none): no secret" };
         var lifetime = new Option<int?>("--access-token-lifetime") { Description = "Access-token lifetime in seconds; -1 = never expires [default: the gateway's]", HelpName = "seconds" };
         var refreshLimit = new Option<int?>("--refresh-limit") { Description = "Times a refresh token may be used; needs --grant-type refresh_token [default: 0, none issued]", HelpName = "count" };
+        var rateLimit = RateLimitOption("Quota on the protected APIs: REQUESTS/WINDOW_SECONDS, e.g. 100/60 [default: unlimited]");
 
-        var command = new Command("create", "Register a client; prints its secret once") { clientId, name, scope, grantTypes, redirectUris, isPublic, lifetime, refreshLimit };
+        var command = new Command("create", "Register a client; prints its secret once") { clientId, name, scope, grantTypes, redirectUris, isPublic, lifetime, refreshLimit, rateLimit };
         command.SetAction(CommandRunner.Run(async context =>
         {
             var request = new ClientMetadataRequest(
@@ -57,7 +59,10 @@ internal static class ClientsCommand
                 NullIfEmpty(context.Get(redirectUris)),
                 context.Get(isPublic) ? "none" : null,
                 context.Get(lifetime),
-                context.Get(refreshLimit));
+                context.Get(refreshLimit))
+            {
+                RateLimit = ParseRateLimit(context.Get(rateLimit), allowNone: false),
+            };
             var created = await context.Api.SendAsync(HttpMethod.Post, "/admin/v1/clients", request, CliJsonContext.Default.ClientMetadataRequest, context.CancellationToken);
             WriteClient(context, created!.Value, withSecretNotice: true);
             return ExitCodes.Success;
@@ -102,6 +107,72 @@ internal static class ClientsCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static Command UpdateCommand()
+    {
+        var id = ClientIdArgument();
+        var name = new Option<string>("--name") { Description = "Display name (client_name)" };
+        var scope = new Option<string>("--scope") { Description = "Allowed scopes, space-separated; removed scopes leave the client's live tokens at once" };
+        var grantTypes = new Option<string[]>("--grant-type") { Description = "An allowed grant type; repeat for several (replaces the list)", HelpName = "grant_type" };
+        var redirectUris = new Option<string[]>("--redirect-uri") { Description = "A redirection URI; repeat for several (replaces the list)", HelpName = "uri" };
+        var lifetime = new Option<int?>("--access-token-lifetime") { Description = "Access-token lifetime in seconds; -1 = never expires", HelpName = "seconds" };
+        var refreshLimit = new Option<int?>("--refresh-limit") { Description = "Times a refresh token may be used; 0 = none issued", HelpName = "count" };
+        var rateLimit = RateLimitOption("Quota on the protected APIs: REQUESTS/WINDOW_SECONDS, e.g. 100/60, or none to remove it");
+
+        var command = new Command("update", "Change a client's metadata; options not given stay as they are") { id, name, scope, grantTypes, redirectUris, lifetime, refreshLimit, rateLimit };
+        command.SetAction(CommandRunner.Run(async context =>
+        {
+            var patch = new ClientPatchRequest(
+                context.Get(name),
+                context.Get(scope),
+                NullIfEmpty(context.Get(grantTypes)),
+                NullIfEmpty(context.Get(redirectUris)),
+                null,
+                context.Get(lifetime),
+                context.Get(refreshLimit),
+                null);
+            var body = JsonSerializer.SerializeToNode(patch, CliJsonContext.Default.ClientPatchRequest)!.AsObject();
+            if (context.Get(rateLimit) is { } text)
+            {
+                // Written by hand: the tool leaves null members out of requests, and null is how PATCH removes a rate_limit.
+                body["rate_limit"] = ParseRateLimit(text, allowNone: true) is { } limit
+                    ? JsonSerializer.SerializeToNode(limit, CliJsonContext.Default.RateLimit)
+                    : null;
+            }
+
+            if (body.Count == 0)
+            {
+                throw new UsageException("nothing to change: give at least one option (see --help)");
+            }
+
+            var client = await context.Api.SendAsync(HttpMethod.Patch, ClientPath(context.Get(id)!), body, CliJsonContext.Default.JsonObject, context.CancellationToken);
+            WriteClient(context, client!.Value, withSecretNotice: false);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Option<string> RateLimitOption(string description) => new("--rate-limit") { Description = description, HelpName = "requests/seconds" };
+
+    /// <summary>Parses <c>REQUESTS/WINDOW_SECONDS</c> (e.g. <c>100/60</c>); <c>none</c> (when allowed) is null, as is an absent option.</summary>
+    /// <exception cref="UsageException">The text is neither.</exception>
+    private static RateLimit? ParseRateLimit(string? text, bool allowNone)
+    {
+        if (text is null || (allowNone && text.Equals("none", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0
+            && int.TryParse(text.AsSpan(0, slash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var requests)
+            && int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            return new RateLimit(requests, seconds);
+        }
+
+        throw new UsageException($"--rate-limit must be REQUESTS/WINDOW_SECONDS, e.g. 100/60{(allowNone ? ", or none" : "")}; not '{text}'");
     }
 
     private static Command DeleteCommand()
@@ -181,6 +252,7 @@ internal static class ClientsCommand
                 ("redirect_uris", Text.List(client.RedirectUris)),
                 ("access_token_lifetime", client.AccessTokenLifetime is { } seconds ? Text.Number(seconds) : "(gateway default)"),
                 ("refresh_limit", Text.Number(client.RefreshLimit)),
+                ("rate_limit", client.RateLimit is { } limit ? $"{Text.Number(limit.Requests)} requests per {Text.Number(limit.WindowSeconds)} s" : "(unlimited)"),
                 ("suspended", client.Suspended ? "yes" : "no"),
                 ("issued_at", Text.Time(client.ClientIdIssuedAt)),
             };

@@ -22,7 +22,12 @@ public sealed record ClientMetadataRequest(
     IReadOnlyList<string>? RedirectUris,
     string? TokenEndpointAuthMethod,
     int? AccessTokenLifetime,
-    int? RefreshLimit);
+    int? RefreshLimit)
+{
+    /// <summary>Per-client quota on the protected APIs (<see cref="Admin.RateLimit"/>); absent or null = unlimited.</summary>
+    [JsonPropertyName("rate_limit")]
+    public RateLimit? RateLimit { get; init; }
+}
 
 /// <summary>
 /// A client as the admin API shows it (RFC 7591 section 3.2.1 client information response).
@@ -56,7 +61,12 @@ public sealed record ClientInformationResponse(
     int? AccessTokenLifetime,
     int RefreshLimit,
     string ClientType,
-    bool Suspended);
+    bool Suspended)
+{
+    /// <summary>Per-client quota on the protected APIs; absent = unlimited.</summary>
+    [JsonPropertyName("rate_limit")]
+    public RateLimit? RateLimit { get; init; }
+}
 
 /// <summary>
 /// Body of <c>PATCH /admin/v1/clients/{client_id}</c>: the RFC 7591 fields to change (absent = unchanged), checked
@@ -82,7 +92,31 @@ public sealed record ClientPatchRequest(
     string? TokenEndpointAuthMethod,
     int? AccessTokenLifetime,
     int? RefreshLimit,
-    bool? Suspended);
+    bool? Suspended)
+{
+    /// <summary>
+    /// The new per-client quota; JSON <c>null</c> removes it (unlimited), absent leaves it unchanged
+    /// (<see cref="RateLimitSpecified"/> tells the two apart).
+    /// </summary>
+    /// <remarks>
+    /// A <c>set</c> accessor, not <c>init</c>: System.Text.Json's source generator calls an init accessor of a type with a
+    /// constructor for every member, present or not (null when absent), so only a setter tells absent from <c>null</c>.
+    /// </remarks>
+    [JsonPropertyName("rate_limit")]
+    public RateLimit? RateLimit
+    {
+        get;
+        set
+        {
+            field = value;
+            RateLimitSpecified = true;
+        }
+    }
+
+    /// <summary>Whether <c>rate_limit</c> was in the body (or set), <c>null</c> included: the PATCH changes it.</summary>
+    [JsonIgnore]
+    public bool RateLimitSpecified { get; private set; }
+}
 
 /// <summary>A page of <c>GET /admin/v1/clients</c>, ordered by client_id; never secrets.</summary>
 /// <param name="Clients">The clients of this page.</param>

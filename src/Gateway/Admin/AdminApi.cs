@@ -54,7 +54,7 @@ internal static class AdminApi
         var admin = app.MapGroup("/admin/v1").RequireAdminKey(Protect);
         var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();
         admin.MapPost("/clients", clients.CreateAsync)
-            .DocumentAdmin("Register an application", "RFC 7591 client metadata plus `access_token_lifetime` (seconds, -1 = never expires) and `refresh_limit`; unknown fields are refused. "
+            .DocumentAdmin("Register an application", "RFC 7591 client metadata plus `access_token_lifetime` (seconds, -1 = never expires), `refresh_limit` and `rate_limit` (`{\"requests\": N, \"window_seconds\": S}`: a quota on the protected APIs, over it 429 with Retry-After); unknown fields are refused. "
                 + "Answers 201 with the client information and, for a confidential client, its `client_secret`, shown this once (stored only as a SHA-256 hash).")
             .AcceptsJson<ClientMetadataRequest>()
             .Returns<ClientInformationResponse>(201)
@@ -78,7 +78,8 @@ internal static class AdminApi
             .Returns<ClientListResponse>()
             .Errors(400);
         admin.MapPatch("/clients/{client_id}", clients.PatchAsync)
-            .DocumentAdmin("Update an application", "Changes only the RFC 7591 fields sent (plus suspended: true suspends, false resumes), validated like a registration. Switching to a secret method returns the new secret once.")
+            .DocumentAdmin("Update an application", "Changes only the RFC 7591 fields sent (plus suspended: true suspends, false resumes), validated like a registration. Switching to a secret method returns the new secret once. "
+                + "A narrowed `scope` narrows the client's live tokens at once; `\"rate_limit\": null` removes the quota.")
             .AcceptsJson<ClientPatchRequest>()
             .Returns<ClientInformationResponse>()
             .Errors(404, 409);

@@ -58,7 +58,10 @@ internal sealed partial class ClientAdminEndpoints
             patch.RedirectUris ?? current.RedirectUris,
             patch.TokenEndpointAuthMethod ?? current.TokenEndpointAuthMethod,
             patch.AccessTokenLifetime ?? current.AccessTokenLifetime,
-            patch.RefreshLimit ?? current.RefreshLimit);
+            patch.RefreshLimit ?? current.RefreshLimit)
+        {
+            RateLimit = patch.RateLimitSpecified ? patch.RateLimit : current.RateLimit,
+        };
         var action = SuspensionAction(current, patch) ?? "update";
         if (Validate(merged) is { } invalid)
         {
@@ -85,6 +88,11 @@ internal sealed partial class ClientAdminEndpoints
             SecretHash = secretHash,
             Suspended = patch.Suspended ?? current.Suspended,
         };
+        // The same rate_limit keeps its count (the quota state lives on the client entry, which this replaces).
+        if (updated.RateLimit is not null && updated.RateLimit == current.RateLimit)
+        {
+            updated = updated.WithQuotaOf(current);
+        }
         if (!clients.TryReplace(current, updated))
         {
             audit.Client(action, id, "conflict");

@@ -91,6 +91,7 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
         AccessTokenLifetime = request.AccessTokenLifetime,
         RefreshLimit = request.RefreshLimit ?? 0,
         ClientIdIssuedAt = issuedAt,
+        RateLimit = request.RateLimit,
     };
 
     /// <summary>Checks metadata; returns the error to answer, or null when valid.</summary>
@@ -152,6 +153,12 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
         if (request.RefreshLimit is < 0)
         {
             return (ErrorCodes.InvalidClientMetadata, "refresh_limit must be 0 or more");
+        }
+
+        if (request.RateLimit is { } limit
+            && (limit.Requests is < 1 or > Contracts.Admin.RateLimit.MaxRequests || limit.WindowSeconds is < 1 or > Contracts.Admin.RateLimit.MaxWindowSeconds))
+        {
+            return (ErrorCodes.InvalidClientMetadata, $"rate_limit needs requests from 1 to {Contracts.Admin.RateLimit.MaxRequests} and window_seconds from 1 to {Contracts.Admin.RateLimit.MaxWindowSeconds}");
         }
 
         // A refresh token is only issued to a client that may use it: say so rather than silently issue none.

@@ -23,5 +23,8 @@ internal static class ClientInformation
         client.AccessTokenLifetime,
         client.RefreshLimit,
         client.IsConfidential ? "confidential" : "public",
-        client.Suspended);
+        client.Suspended)
+    {
+        RateLimit = client.RateLimit,
+    };
 }

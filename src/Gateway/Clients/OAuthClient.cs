@@ -18,7 +18,24 @@ internal sealed record OAuthClient
     public required string SecretHash { get; init; }
 
     /// <summary>Allowed scopes, space-separated (RFC 7591 <c>scope</c>).</summary>
-    public required string Scope { get; init; }
+    /// <remarks>Setting it also sets <see cref="AllowedScopes"/>, so a <c>with</c> copy never keeps a stale mask.</remarks>
+    public required string Scope
+    {
+        get;
+        init
+        {
+            field = value;
+            AllowedScopes = OAuth.ClientScopes.MaskOf(value);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Scope"/> as a mask over the current scope table (names no longer in <c>gateway.json</c> are ignored).
+    /// Every token of the client is limited to it when used (validation, introspection, refresh), so narrowing a
+    /// client's scope takes effect on its live grants at once, at the cost of one AND on the hot path.
+    /// </summary>
+    [JsonIgnore]
+    public ulong AllowedScopes { get; private init; }
 
     /// <summary>RFC 7591 <c>grant_types</c> the client may use.</summary>
     public required IReadOnlyList<string> GrantTypes { get; init; }
@@ -41,12 +58,37 @@ internal sealed record OAuthClient
     /// </summary>
     public long ClientIdIssuedAt { get; init; }
 
+    /// <summary>
+    /// Client metadata <c>rate_limit</c>: the client's quota on the protected APIs; null = unlimited. Setting it also
+    /// sets a fresh <see cref="Quota"/>.
+    /// </summary>
+    public Contracts.Admin.RateLimit? RateLimit
+    {
+        get;
+        init
+        {
+            field = value;
+            Quota = value is null ? null : new Validation.ClientQuota(value.Requests, value.WindowSeconds);
+        }
+    }
+
+    /// <summary>
+    /// The in-memory state of <see cref="RateLimit"/> (per node, not persisted), found with the client on the hot path:
+    /// no second lookup. A <c>with</c> copy that does not set <see cref="RateLimit"/> shares it, so other changes to
+    /// the client keep the count.
+    /// </summary>
+    [JsonIgnore]
+    public Validation.ClientQuota? Quota { get; private init; }
+
     /// <summary>Suspended by an operator: its tokens are refused and it gets no new ones, until resumed.</summary>
     public bool Suspended { get; init; }
 
     /// <summary>Whether the client has a secret (RFC 6749 section 2.1 confidential client).</summary>
     [JsonIgnore]
     public bool IsConfidential => SecretHash.Length != 0;
+
+    /// <summary>A copy with <paramref name="previous"/>'s quota state: a change that keeps the same <see cref="RateLimit"/> keeps its count.</summary>
+    public OAuthClient WithQuotaOf(OAuthClient previous) => this with { Quota = previous.Quota };
 
     /// <summary>Whether <paramref name="grantType"/> is among <see cref="GrantTypes"/>.</summary>
     public bool AllowsGrant(string grantType) => GrantTypes.Contains(grantType, StringComparer.Ordinal);

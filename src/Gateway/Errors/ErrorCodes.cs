@@ -54,4 +54,6 @@ internal static class ErrorCodes
     public const string TemporarilyLocked = "temporarily_locked";
     /// <summary>RFC 6749 section 4.1.2.1: the server is overloaded, here with password checks (503 with <c>Retry-After</c>).</summary>
     public const string TemporarilyUnavailable = "temporarily_unavailable";
+    /// <summary>The client is over its quota on the protected APIs (client metadata <c>rate_limit</c>): 429 with <c>Retry-After</c>.</summary>
+    public const string RateLimitExceeded = "rate_limit_exceeded";
 }

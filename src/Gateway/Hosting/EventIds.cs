@@ -22,6 +22,8 @@ internal static class EventIds
     public const int PasswordGrantRefused = 1110;
     /// <summary>A rotated refresh token presented again within the grace window.</summary>
     public const int ConcurrentRefresh = 1130;
+    /// <summary>A refresh token superseded by a concurrent refresh of its grant was refused.</summary>
+    public const int RefreshSuperseded = 1131;
     /// <summary>A token introspected (RFC 7662).</summary>
     public const int Introspected = 1150;
     /// <summary>A client tried to revoke another client's token (left untouched, RFC 7009).</summary>
@@ -41,6 +43,8 @@ internal static class EventIds
     public const int ClientBodyRejected = 1205;
     /// <summary>A proxied request was refused before anything was sent upstream (path policy, malformed field).</summary>
     public const int RequestRefused = 1206;
+    /// <summary>A client over its quota (<c>rate_limit</c>) got 429.</summary>
+    public const int RateLimited = 1210;
 
     /// <summary>Authorization request refused.</summary>
     public const int AuthorizeRefused = 1300;

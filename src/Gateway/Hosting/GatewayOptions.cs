@@ -25,10 +25,20 @@ internal sealed record OAuthOptions
 
     /// <summary>
     /// Seconds after a refresh token was rotated during which presenting it again is treated as a concurrent
-    /// refresh (a new pair is issued) rather than reuse (the whole grant is revoked). Default 10.
+    /// refresh rather than reuse (which revokes the whole grant). Default 0: any second use is reuse, as Keycloak,
+    /// Hydra and Auth0 do by default. Within the grace, the second refresh gets a new pair that supersedes the first
+    /// one's refresh token: a grant never has more than one usable refresh token (README, "Refresh tokens").
     /// </summary>
     [NumberRange(0, 3600, ErrorMessage = "must be 0 (no grace) to 3600 seconds")]
-    public int RefreshTokenReuseGrace { get; set; } = 10;
+    public int RefreshTokenReuseGrace { get; set; }
+
+    /// <summary>
+    /// Absolute lifetime of a refresh grant, in seconds from the original grant (authorization code or password): no
+    /// refresh token of it outlives this, however often it is rotated (Keycloak's "SSO Session Max", Auth0's absolute
+    /// lifetime); past it, a refresh answers <c>invalid_grant</c>. -1 = no maximum. Default 7776000 (90 days).
+    /// </summary>
+    [NumberRange(1, int.MaxValue, Or = -1, ErrorMessage = "must be -1 (no maximum) or a positive number of seconds")]
+    public int RefreshTokenAbsoluteLifetime { get; set; } = 7_776_000;
 
     /// <summary>
     /// The issuer identifier (RFC 8414 section 2), an https URL without query or fragment, e.g.
@@ -177,4 +187,7 @@ internal sealed record BootstrapClientOptions
 
     /// <summary>Access-token lifetime in seconds; -1 = never expires; unset = <see cref="OAuthOptions.AccessTokenLifetime"/>.</summary>
     public int? AccessTokenLifetime { get; set; }
+
+    /// <summary>Quota on the protected APIs (client metadata <c>rate_limit</c>); unset = unlimited.</summary>
+    public BootstrapRateLimitOptions? RateLimit { get; set; }
 }

@@ -6,12 +6,16 @@ namespace FastGateway.OAuth;
 internal static class ClientScopes
 {
     /// <summary>The client's allowed scopes; names no longer in <c>gateway.json</c> are ignored.</summary>
-    public static ulong Allowed(Clients.OAuthClient client)
+    public static ulong Allowed(Clients.OAuthClient client) => client.AllowedScopes;
+
+    /// <summary>A space-separated scope list as a mask over the current scope table; unknown names are ignored.</summary>
+    /// <param name="scope">RFC 6749 section 3.3 scope list (a client's <c>scope</c>).</param>
+    public static ulong MaskOf(string scope)
     {
         ulong mask = 0;
-        foreach (var name in client.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in scope.AsSpan().Split(' '))
         {
-            if (Generated.GatewayDefinition.TryGetScopeBit(name, out var bit))
+            if (Generated.GatewayDefinition.TryGetScopeBit(scope.AsSpan(range), out var bit))
             {
                 mask |= 1UL << bit;
             }

@@ -31,4 +31,18 @@ internal static class GrantFamilies
     /// <returns>false when the family record is unknown.</returns>
     public static ValueTask<bool> RevokeAsync(FasterTokenStore store, FamilyId family, CancellationToken cancellationToken) =>
         store.RevokeAsync(TokenHash.ForFamily(family), cancellationToken);
+
+    /// <summary>
+    /// Whether <paramref name="refreshToken"/> is its family's one usable refresh token: the family records none yet
+    /// (a grant from before it was kept), or records this one. A refresh token superseded by a later refresh of the
+    /// same grant (a concurrent refresh within <c>OAuth:RefreshTokenReuseGrace</c>) is not.
+    /// </summary>
+    /// <param name="store">The token store.</param>
+    /// <param name="key">The refresh token's key.</param>
+    /// <param name="refreshToken">Its record.</param>
+    public static bool IsCurrentRefreshToken(FasterTokenStore store, TokenHash key, in TokenRecord refreshToken) =>
+        !refreshToken.HasFamily
+        || !store.TryGet(TokenHash.ForFamily(refreshToken.FamilyId), out var family)
+        || family.CurrentRefreshToken.Equals(default)
+        || family.CurrentRefreshToken.Equals(key);
 }

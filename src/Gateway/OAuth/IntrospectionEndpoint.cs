@@ -16,7 +16,7 @@ namespace FastGateway.OAuth;
 ///                                                                          │ yes
 ///                                                                          ▼
 ///   token ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► access or refresh token, Active, lineage, client and owner stand, not expired?
-///                                                                  ├─ yes ──► {"active":true, scope, client_id, username, token_type, exp, iat, sub}
+///                                                                  ├─ yes ──► {"active":true, scope (within the client's current scope), client_id, username, token_type, exp, iat, sub}
 ///                                                                  └─ no  ──► {"active":false}
 /// </code>
 /// <para>
@@ -29,7 +29,7 @@ namespace FastGateway.OAuth;
 /// </para>
 /// <para>
 /// Unknown, malformed, expired, revoked and consumed tokens, tokens whose grant family is revoked or whose
-/// client is deleted or suspended or whose owner is deleted,
+/// client is deleted or suspended or whose owner is deleted, refresh tokens superseded by a later refresh of their grant,
 /// authorization codes and family records all answer 200 <c>{"active":false}</c> (section 2.2).
 /// <c>token_type_hint</c> is accepted and ignored: one lookup covers every kind of token.
 /// Responses carry <c>Cache-Control: no-store</c>. Errors: 400 <c>invalid_request</c> (plain HTTP while
@@ -84,16 +84,18 @@ internal sealed partial class IntrospectionEndpoint(
         if (!store.TryGet(hash, out var record)
             || record.Kind is not (TokenKind.AccessToken or TokenKind.RefreshToken)
             || !record.IsActiveAt(time.GetUtcNow().ToUnixTimeSeconds())
-            || !standing.IsActive(record))
+            || !standing.IsActive(record, out var identity)
+            || (record.Kind == TokenKind.RefreshToken && !GrantFamilies.IsCurrentRefreshToken(store, hash, record)))
         {
             return IntrospectionResponse.Inactive;
         }
 
         var clientId = record.ClientId;
         var owner = record.Owner;
+        // The client's current scopes bound the token's: a narrowed client's tokens show the narrowed scope.
         return new IntrospectionResponse(
             Active: true,
-            Scope: scopes.Format(scopes.ToCurrent(record.Scopes, record.ScopeSchemaId)),
+            Scope: scopes.Format(scopes.ToCurrent(record.Scopes, record.ScopeSchemaId) & identity.Client.AllowedScopes),
             ClientId: clientId,
             Username: owner,
             TokenType: record.Kind == TokenKind.AccessToken ? "Bearer" : "refresh_token",

@@ -46,8 +46,9 @@ internal sealed class TokenIssuer(FasterTokenStore store, ScopeCatalog scopes, I
 
     /// <summary>
     /// Issues the tokens of a user grant: an access token and, when <see cref="TokenGrant.RefreshUsesLeft"/>
-    /// is set, a refresh token (lifetime <c>OAuth:RefreshTokenLifetime</c>, -1 = never expires), both in the
-    /// grant's family (RFC 6749 section 5.1). Both writes go to the store concurrently, so they usually share
+    /// is set, a refresh token (lifetime <c>OAuth:RefreshTokenLifetime</c>, -1 = never expires, capped at
+    /// <c>OAuth:RefreshTokenAbsoluteLifetime</c> from the grant's start), both in the grant's family (RFC 6749
+    /// section 5.1); the refresh token becomes the family's one usable refresh token. Both writes go to the store concurrently, so they usually share
     /// one group commit; the response is returned only once both are durable.
     /// </summary>
     /// <param name="client">The client the tokens are for.</param>
@@ -62,22 +63,27 @@ internal sealed class TokenIssuer(FasterTokenStore store, ScopeCatalog scopes, I
 
         string? refreshToken = null;
         var refreshWrite = ValueTask.CompletedTask;
+        var currentWrite = ValueTask.FromResult(true);
         if (grant.RefreshUsesLeft is { } usesLeft)
         {
-            var refreshLifetime = options.Value.RefreshTokenLifetime;
             refreshToken = AccessTokens.Generate();
             TokenHash.TryCompute(refreshToken, out var refreshHash);
             var refresh = TokenRecord.Create(TokenKind.RefreshToken, client.ClientId, grant.Owner, grant.RefreshScopes, GatewayDefinition.ScopeSchemaId,
-                now, refreshLifetime < 0 ? TokenRecord.NeverExpires : now + refreshLifetime);
+                now, RefreshExpiry(grant.Family, now));
             refresh.FamilyId = grant.Family;
             refresh.RefreshUsesLeft = usesLeft;
             refreshWrite = store.AddAsync(refreshHash, refresh, cancellationToken);
+            // The new refresh token becomes the grant's only usable one: a sibling from a concurrent refresh within the
+            // reuse grace is superseded (GrantFamilies.IsCurrentRefreshToken). Written beside the token, so both
+            // usually share one group commit; the response waits for both, so nobody holds the token before it counts.
+            currentWrite = store.SetCurrentRefreshTokenAsync(grant.Family, refreshHash, cancellationToken);
         }
 
         // Each ValueTask is awaited exactly once; the refresh write may fail after the access write succeeded,
         // which leaves an unannounced (never returned) access token: harmless.
         await accessWrite.ConfigureAwait(false);
         await refreshWrite.ConfigureAwait(false);
+        await currentWrite.ConfigureAwait(false);
 
         var scope = scopes.Format(grant.AccessScopes);
         audit.TokenIssued(grantType, client.ClientId, grant.Owner, hash.ToTokenId());
@@ -91,6 +97,24 @@ internal sealed class TokenIssuer(FasterTokenStore store, ScopeCatalog scopes, I
     /// </summary>
     public static int? InitialRefreshUses(OAuthClient client) =>
         client.RefreshLimit > 0 && client.AllowsGrant(GrantTypes.RefreshToken) ? client.RefreshLimit : null;
+
+    /// <summary>
+    /// A new refresh token's expiry, Unix seconds: <c>OAuth:RefreshTokenLifetime</c> from now (-1: never), but never
+    /// past the grant's absolute end, <c>OAuth:RefreshTokenAbsoluteLifetime</c> from the grant family's start (-1: none).
+    /// </summary>
+    private long RefreshExpiry(FamilyId family, long now)
+    {
+        var lifetime = options.Value.RefreshTokenLifetime;
+        var expiresAt = lifetime < 0 ? TokenRecord.NeverExpires : now + lifetime;
+        var absolute = options.Value.RefreshTokenAbsoluteLifetime;
+        if (absolute < 0)
+        {
+            return expiresAt;
+        }
+
+        var grantedAt = store.TryGet(TokenHash.ForFamily(family), out var record) ? record.IssuedAt : now;
+        return Math.Min(expiresAt, grantedAt + absolute);
+    }
 
     private (string Token, TokenHash Hash, TokenRecord Record, int Lifetime) NewAccessToken(OAuthClient client, string? owner, ulong granted, FamilyId family, long now)
     {

@@ -18,7 +18,7 @@ namespace FastGateway.Proxy;
 /// client's raw request-target (<see cref="RequestTarget"/>), after the API's path policy.
 /// </summary>
 /// <remarks>It runs first in the pipeline, ahead of the exception handler, so it answers its own unexpected failures.</remarks>
-internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, IOptions<ProxyOptions> options, ILogger<ProtectedApiMiddleware> logger)
+internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, TimeProvider time, IOptions<ProxyOptions> options, ILogger<ProtectedApiMiddleware> logger)
 {
     private const string Realm = "FastGateway";
     private readonly bool _onSocketThread = options.Value.InlineScheduling;
@@ -105,6 +105,7 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
             AccessDecision.ExpiredToken => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token expired"),
             AccessDecision.RevokedToken => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token was revoked"),
             AccessDecision.InsufficientScope => InsufficientScope(context, route),
+            AccessDecision.RateLimited => RateLimited(context, identity.Client),
             _ => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token is not valid"),
         };
     }
@@ -177,6 +178,18 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
         return ErrorResponse.WriteAsync(context, 403, ErrorCodes.InsufficientScope, description, needed);
     }
 
+    // Cold: the client's quota is used up. Retry-After (RFC 9110 section 10.2.3) in whole seconds until its next request
+    // would be allowed (RFC 6585 section 4: 429 Too Many Requests).
+    private Task RateLimited(HttpContext context, Clients.OAuthClient client)
+    {
+        var quota = client.Quota!;
+        var retryAfter = quota.RetryAfterSeconds(ClientQuota.Now(time));
+        Log.RateLimited(logger, client.ClientId, quota.Requests, quota.WindowSeconds);
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ErrorResponse.WriteAsync(context, 429, ErrorCodes.RateLimitExceeded,
+            $"client '{client.ClientId}' is over its rate limit of {quota.Requests} requests per {quota.WindowSeconds} s; retry after {retryAfter} s");
+    }
+
     private static Task Challenge(HttpContext context, int status, string? error, string description)
     {
         // RFC 6750 section 3.1: a request without credentials gets a bare challenge, no error code.
@@ -193,5 +206,8 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
 
         [LoggerMessage(EventId = EventIds.RequestRefused, Level = LogLevel.Debug, Message = "Refused a protected-API request before forwarding: {Reason}")]
         public static partial void RequestRefused(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = EventIds.RateLimited, Level = LogLevel.Debug, Message = "Client {ClientId} is over its rate limit of {Requests} requests per {WindowSeconds} s: answered 429")]
+        public static partial void RateLimited(ILogger logger, string clientId, int requests, int windowSeconds);
     }
 }

@@ -20,4 +20,21 @@ internal sealed partial class FasterTokenStore
     public bool IsGrantFamilyActive(in TokenRecord token) =>
         !token.HasFamily
         || (TryGet(TokenHash.ForFamily(token.FamilyId), out var family) && family.State == TokenState.Active);
+
+    /// <summary>
+    /// Records <paramref name="refreshToken"/> as its grant family's one usable refresh token
+    /// (<see cref="TokenRecord.CurrentRefreshToken"/>), atomically (the last of concurrent calls wins), and completes once
+    /// that is durable. A revoked family is left alone.
+    /// </summary>
+    /// <param name="family">The grant family.</param>
+    /// <param name="refreshToken">The key of the refresh token just issued in it.</param>
+    /// <param name="cancellationToken">Stops waiting; the change may still become durable.</param>
+    /// <returns>false when the family record is unknown (nothing written).</returns>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the commit was confirmed.</exception>
+    public async ValueTask<bool> SetCurrentRefreshTokenAsync(FamilyId family, TokenHash refreshToken, CancellationToken cancellationToken)
+    {
+        var (status, _) = await WriteDurablyAsync(new SetStateWrite(TokenHash.ForFamily(family), TokenUpdate.SetCurrentRefreshToken(refreshToken)), cancellationToken).ConfigureAwait(false);
+        return status.Found;
+    }
 }

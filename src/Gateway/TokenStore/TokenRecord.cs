@@ -97,6 +97,18 @@ internal struct TokenRecord
     /// <summary>Authorization codes: the PKCE challenge, 32 bytes (see <see cref="CodeChallengeMethod"/>).</summary>
     public Sha256Value CodeChallenge;
 
+    /// <summary>
+    /// <see cref="TokenKind.Family"/> records: the key of the grant's one usable refresh token, the last one issued
+    /// (<c>TokenIssuer</c> sets it with each pair); default = none recorded (a grant from before it was kept: its
+    /// refresh token stands alone). Kept in the bytes of <see cref="RedirectUriHash"/>, which only authorization codes
+    /// use, so the record's size on disk is unchanged.
+    /// </summary>
+    public TokenHash CurrentRefreshToken
+    {
+        readonly get => Unsafe.BitCast<Sha256Value, TokenHash>(RedirectUriHash);
+        set => RedirectUriHash = Unsafe.BitCast<TokenHash, Sha256Value>(value);
+    }
+
     private byte _clientIdLength;
     private byte _ownerLength;
     private IdentifierBuffer _clientId;

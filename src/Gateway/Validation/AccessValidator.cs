@@ -25,20 +25,25 @@ internal enum AccessDecision : byte
     RevokedToken,
     /// <summary>Valid token without a scope that maps to the resource: 403 <c>insufficient_scope</c>.</summary>
     InsufficientScope,
+    /// <summary>Allowed, but the client's quota (<c>rate_limit</c>) is used up: 429 with <c>Retry-After</c>, nothing forwarded.</summary>
+    RateLimited,
     /// <summary>Forward it.</summary>
     Allowed,
 }
 
 /// <summary>
 /// The validation hot path of a protected request: route match in the generated tables, bearer
-/// parse, token hash and FASTER lookup, expiry and scope check. Allocates nothing.
+/// parse, token hash and FASTER lookup, expiry and scope check, the client's quota. Allocates nothing.
 /// </summary>
 /// <remarks>
 /// <code>
 /// method + path ──► GatewayDefinition.Match ──► Authorization ──► BearerToken.TryParse
-///        ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► active? (TokenStanding: client, owner, grant family) ──► scopes ∩ required ≠ 0
+///        ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► active? (TokenStanding: client, owner, grant family)
+///        ──► token scopes ∩ client's current scopes ∩ required ≠ 0 ──► client's quota (ClientQuota, if rate_limit is set)
 /// </code>
-/// The route is matched first so an unknown route is 404 whatever the token.
+/// The route is matched first so an unknown route is 404 whatever the token. The token's scopes are cut to the
+/// client's current ones, so narrowing a client's <c>scope</c> reaches its live tokens at once. Only requests that
+/// would be forwarded take from the quota: a refused one (401, 403) costs the client nothing.
 /// </remarks>
 internal sealed class AccessValidator(FasterTokenStore store, TokenStanding standing, ScopeCatalog scopes, TimeProvider time)
 {
@@ -47,8 +52,8 @@ internal sealed class AccessValidator(FasterTokenStore store, TokenStanding stan
     /// <param name="path">The request path (no query), as Kestrel normalized it.</param>
     /// <param name="authorization">The Authorization header values.</param>
     /// <param name="route">The route match (valid from <see cref="AccessDecision.NoResource"/> on).</param>
-    /// <param name="identity">The token's client_id and owner (valid from <see cref="AccessDecision.ExpiredToken"/> on).</param>
-    /// <param name="granted">The token's scopes in current table bits (valid for InsufficientScope and Allowed).</param>
+    /// <param name="identity">The token's client and owner (valid from <see cref="AccessDecision.ExpiredToken"/> on).</param>
+    /// <param name="granted">The token's scopes in current table bits, within the client's current scopes (valid for InsufficientScope, RateLimited and Allowed).</param>
     public AccessDecision Validate(HttpMethodKind method, ReadOnlySpan<char> path, StringValues authorization, out RouteMatch route, out TokenIdentity identity, out ulong granted)
     {
         identity = default;
@@ -94,7 +99,14 @@ internal sealed class AccessValidator(FasterTokenStore store, TokenStanding stan
             return AccessDecision.ExpiredToken;
         }
 
-        granted = scopes.ToCurrent(token.Scopes, token.ScopeSchemaId);
-        return (granted & route.RequiredScopes) != 0 ? AccessDecision.Allowed : AccessDecision.InsufficientScope;
+        var client = identity.Client;
+        granted = scopes.ToCurrent(token.Scopes, token.ScopeSchemaId) & client.AllowedScopes;
+        if ((granted & route.RequiredScopes) == 0)
+        {
+            return AccessDecision.InsufficientScope;
+        }
+
+        // The quota lives on the registry's client entry found above: no second lookup, one CAS (ClientQuota).
+        return client.Quota is { } quota && !quota.TryAcquire(ClientQuota.Now(time)) ? AccessDecision.RateLimited : AccessDecision.Allowed;
     }
 }

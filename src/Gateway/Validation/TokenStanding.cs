@@ -37,8 +37,8 @@ internal sealed class TokenStanding(FasterTokenStore store, DurableRegistry<OAut
     public bool IsActive(in TokenRecord token) => IsActive(token, out _);
 
     /// <summary>
-    /// As <see cref="IsActive(in TokenRecord)"/>, also giving the client_id and owner as strings: the registry
-    /// entries' own, so the hot path gets them without decoding or allocating again.
+    /// As <see cref="IsActive(in TokenRecord)"/>, also giving the client and owner: the registry entries' own, so the
+    /// hot path gets them (the client's scope mask and quota included) without decoding or allocating again.
     /// </summary>
     /// <param name="token">A token record read from the store.</param>
     /// <param name="identity">The client_id and owner, when true.</param>
@@ -56,12 +56,16 @@ internal sealed class TokenStanding(FasterTokenStore store, DurableRegistry<OAut
             return false;
         }
 
-        identity = new TokenIdentity(client.ClientId, user?.Username);
+        identity = new TokenIdentity(client, user?.Username);
         return store.IsGrantFamilyActive(token);
     }
 }
 
-/// <summary>Who a token speaks for: its client_id and, for user grants, its owner (username).</summary>
-/// <param name="ClientId">The client the token was issued to.</param>
+/// <summary>Who a token speaks for: its client (the registry's current entry) and, for user grants, its owner (username).</summary>
+/// <param name="Client">The client the token was issued to, as registered now (its scope and quota apply).</param>
 /// <param name="Owner">The resource owner, or null (client credentials).</param>
-internal readonly record struct TokenIdentity(string ClientId, string? Owner);
+internal readonly record struct TokenIdentity(OAuthClient Client, string? Owner)
+{
+    /// <summary>The client's client_id.</summary>
+    public string ClientId => Client.ClientId;
+}

@@ -32,7 +32,8 @@ internal sealed class TempStoreFolder : IDisposable
 
     /// <summary>
     /// Client and user registries (in a <c>registry</c> subfolder) holding <paramref name="clientIds"/> and
-    /// <paramref name="usernames"/>, created at Unix time 0 so any test token is issued after them.
+    /// <paramref name="usernames"/>, created at Unix time 0 so any test token is issued after them. The clients may have
+    /// every scope, so a token's own scopes decide.
     /// </summary>
     public (DurableRegistry<OAuthClient> Clients, DurableRegistry<ResourceOwner> Users) Registries(string[] clientIds, string[] usernames)
     {
@@ -40,7 +41,7 @@ internal sealed class TempStoreFolder : IDisposable
         var clients = ClientRegistry.Load(folder);
         foreach (var id in clientIds)
         {
-            clients.Upsert(new OAuthClient { ClientId = id, SecretHash = "", Scope = "view", GrantTypes = ["client_credentials"], TokenEndpointAuthMethod = "client_secret_basic" });
+            clients.Upsert(new OAuthClient { ClientId = id, SecretHash = "", Scope = FastGateway.Scopes.ScopeCatalog.AllNames, GrantTypes = ["client_credentials"], TokenEndpointAuthMethod = "client_secret_basic" });
         }
 
         var users = UserRegistry.Load(folder);

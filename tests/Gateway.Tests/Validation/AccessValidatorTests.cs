@@ -147,4 +147,59 @@ public sealed class AccessValidatorTests : IAsyncLifetime
         Assert.True(_users.Remove("marty"));
         Assert.Equal(AccessDecision.RevokedToken, Validate("GET", "/timetravels/bookings", owned));
     }
+
+    [Fact]
+    public async Task Validate_ClientScopeNarrowed_TokenLosesTheRemovedScopesAtOnce()
+    {
+        StringValues bearer = "Bearer " + await IssueAsync("view book");
+        Assert.Equal(AccessDecision.Allowed, Validate("POST", "/timetravels/bookings", bearer));
+
+        Assert.True(_clients.TryGet("client-1", out var client));
+        _clients.Upsert(client with { Scope = "view" });
+
+        Assert.Equal(AccessDecision.InsufficientScope, Validate("POST", "/timetravels/bookings", bearer));
+        Assert.Equal(AccessDecision.Allowed, _validator.Validate(HttpMethodKind.Get, "/timetravels/bookings", bearer, out _, out _, out var granted));
+        Assert.True(ScopeCatalog.TryParse("view", out var view, out _));
+        Assert.Equal(view, granted);
+    }
+
+    [Fact]
+    public async Task Validate_ClientWithRateLimit_RateLimitedAfterItsBurstOnlyForwardableRequestsCount()
+    {
+        StringValues limited = "Bearer " + await IssueAsync("view");
+        StringValues other = "Bearer " + await IssueAsync("view", clientId: "client-2");
+        Assert.True(_clients.TryGet("client-1", out var client));
+        _clients.Upsert(client with { RateLimit = new Contracts.Admin.RateLimit(2, 3600) });
+
+        // Refused requests (403 here) take nothing from the quota.
+        Assert.Equal(AccessDecision.InsufficientScope, Validate("POST", "/timetravels/bookings", limited));
+        Assert.Equal(AccessDecision.Allowed, Validate("GET", "/timetravels/bookings", limited));
+        Assert.Equal(AccessDecision.Allowed, Validate("GET", "/timetravels/bookings", limited));
+        Assert.Equal(AccessDecision.RateLimited, Validate("GET", "/timetravels/bookings", limited));
+        Assert.Equal(AccessDecision.Allowed, Validate("GET", "/timetravels/bookings", other));
+    }
+
+    [Fact]
+    public async Task Validate_WithQuota_AllocatesNothing()
+    {
+        StringValues bearer = "Bearer " + await IssueAsync("view");
+        Assert.True(_clients.TryGet("client-1", out var client));
+        _clients.Upsert(client with { RateLimit = new Contracts.Admin.RateLimit(Contracts.Admin.RateLimit.MaxRequests, 1) });
+        const string Path = "/timetravels/bookings/42";
+        Assert.Equal(AccessDecision.Allowed, _validator.Validate(HttpMethodKind.Get, Path, bearer, out _, out _, out _));
+
+        var allocated = new List<long>();
+        for (var block = 0; block < 3 && (allocated.Count == 0 || allocated[^1] != 0); block++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 2000; i++)
+            {
+                _validator.Validate(HttpMethodKind.Get, Path, bearer, out _, out _, out _);
+            }
+
+            allocated.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.True(allocated[^1] == 0, $"bytes allocated per block of 2,000 validations: {string.Join(", ", allocated)}");
+    }
 }

@@ -8,19 +8,21 @@ using Microsoft.Extensions.Options;
 namespace FastGateway.OAuth.Grants;
 
 /// <summary>
-/// <c>grant_type=refresh_token</c>, RFC 6749 section 6, with rotation, a refresh limit and reuse detection
-/// (OAuth 2.0 Security BCP, RFC 9700 section 4.14.2).
+/// <c>grant_type=refresh_token</c>, RFC 6749 section 6, with rotation, a refresh limit, reuse detection
+/// (OAuth 2.0 Security BCP, RFC 9700 section 4.14.2), one usable refresh token per grant and an absolute lifetime.
 /// </summary>
 /// <remarks>
 /// <code>
 /// registered for refresh_token? ──no──► unauthorized_client
-///   read the refresh token (no write yet)
+///   read the refresh token and its grant family (no write yet)
 ///     unknown / not a refresh token / another client's / revoked / grant revoked / owner deleted / expired ──► invalid_grant
-///     scope not within the refresh token's ──► invalid_scope
-///     already rotated ── within OAuth:RefreshTokenReuseGrace s of its rotation ──► new pair (concurrent refresh)
-///                     └─ later ──► revoke the family (every token of the grant) ──► invalid_grant
+///     already rotated ── within OAuth:RefreshTokenReuseGrace s of its rotation, its successor not yet used ──► new pair (concurrent refresh)
+///                     └─ otherwise (default: grace 0) ──► revoke the family (every token of the grant) ──► invalid_grant
+///     superseded by a concurrent refresh's pair ──► invalid_grant (grant kept)
+///     older than OAuth:RefreshTokenAbsoluteLifetime since the grant ──► invalid_grant
+///     scope not within the refresh token's ∩ the client's current scope ──► invalid_scope
 ///     RefreshUsesLeft = 0 ──► invalid_grant "refresh limit reached" (token not consumed, grant kept)
-///   ConsumeAsync (atomic) ──► new access token + new refresh token with RefreshUsesLeft - 1
+///   ConsumeAsync (atomic) ──► new access token + new refresh token with RefreshUsesLeft - 1, recorded as the family's current one
 /// </code>
 /// <para>
 /// Refresh limit (webMethods semantics): the limit is how many times a lineage can be refreshed. The first
@@ -29,10 +31,16 @@ namespace FastGateway.OAuth.Grants;
 /// it neither burns the token nor looks like reuse, and the grant's current access token stays valid.
 /// </para>
 /// <para>
-/// Grace window: a rotated token presented again within the grace window (counted from its first
-/// rotation, <see cref="TokenRecord.ConsumedAt"/>) gets a second, independent pair with the same uses left;
-/// both pairs stay valid. This is what lets two tabs or retries after a lost response refresh at once
-/// without logging the user out. After the window, a second use means the token leaked: the family is revoked.
+/// Grace window (off by default, as in Keycloak, Hydra and Auth0): a rotated token presented again within the
+/// window (counted from its first rotation, <see cref="TokenRecord.ConsumedAt"/>) gets another pair, and that pair's
+/// refresh token becomes the grant's only usable one (<see cref="TokenRecord.CurrentRefreshToken"/> on the family
+/// record, set by <see cref="TokenIssuer.IssuePairAsync"/>; the last of concurrent refreshes wins). The first pair's
+/// access token stays valid until it expires, its refresh token is refused: a grant never forks into two live chains.
+/// Once the first pair's refresh token has itself been used, the old token's second use is reuse, grace or not.
+/// </para>
+/// <para>
+/// Scope: the new tokens carry at most the refresh token's scope (RFC 6749 section 6) cut to the client's current
+/// <c>scope</c>, so a client narrowed by PATCH does not get removed scopes back, and the narrowed lineage stays narrow.
 /// </para>
 /// </remarks>
 internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Validation.TokenStanding standing, ScopeCatalog scopes, TokenIssuer issuer, IOptions<OAuthOptions> options, TimeProvider time, Audit.AuditLog audit, ILogger<RefreshTokenGrant> logger)
@@ -61,7 +69,7 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Validati
             return GrantResult.InvalidGrant("the refresh token was issued to another client");
         }
 
-        if (record.State == TokenState.Revoked || !standing.IsActive(record))
+        if (record.State == TokenState.Revoked || !standing.IsActive(record) || !store.TryGet(TokenHash.ForFamily(record.FamilyId), out var family))
         {
             return GrantResult.InvalidGrant("the refresh token was revoked");
         }
@@ -73,13 +81,27 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Validati
         }
 
         // Reuse detection comes before any other refusal, so a replayed token revokes the grant whatever else was sent.
-        if (record.State == TokenState.Consumed && !WithinGrace(record, now))
+        if (record.State == TokenState.Consumed && !IsConcurrentRefresh(hash, record, family, now))
         {
             return await RevokeReusedAsync(client, record, hash, now).ConfigureAwait(false);
         }
 
-        // RFC 6749 section 6: the new access token's scope may narrow, never widen, the refresh token's.
-        var lineageScopes = scopes.ToCurrent(record.Scopes, record.ScopeSchemaId);
+        // A pair from a concurrent refresh replaced this token's: its holder lost the race, not the grant.
+        if (record.State == TokenState.Active && !family.CurrentRefreshToken.Equals(default) && !family.CurrentRefreshToken.Equals(hash))
+        {
+            Log.Superseded(logger, hash.ToTokenId(), client.ClientId);
+            return GrantResult.InvalidGrant("the refresh token was superseded by a concurrent refresh of the same grant; use the refresh token of the latest response");
+        }
+
+        var absolute = options.Value.RefreshTokenAbsoluteLifetime;
+        if (absolute >= 0 && now >= family.IssuedAt + absolute)
+        {
+            return GrantResult.InvalidGrant($"the grant reached its maximum lifetime of {absolute} s; authorize again");
+        }
+
+        // RFC 6749 section 6: the new access token's scope may narrow, never widen, the refresh token's; and never
+        // exceeds what the client may have now (an operator may have narrowed it since the grant).
+        var lineageScopes = scopes.ToCurrent(record.Scopes, record.ScopeSchemaId) & client.AllowedScopes;
         if (!ClientScopes.TryGrant(form["scope"], lineageScopes, "the refresh token", out var granted, out problem))
         {
             return GrantResult.Fail(ErrorCodes.InvalidScope, problem);
@@ -106,7 +128,8 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Validati
         if (before.State == TokenState.Consumed)
         {
             // A concurrent refresh rotated it between our read and our write: the grace rules decide.
-            if (!WithinGrace(before, now))
+            store.TryGet(TokenHash.ForFamily(before.FamilyId), out family);
+            if (!IsConcurrentRefresh(hash, before, family, now))
             {
                 return await RevokeReusedAsync(client, before, hash, now).ConfigureAwait(false);
             }
@@ -117,11 +140,27 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Validati
         return await RotateAsync(client, before, lineageScopes, granted, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether a rotated token's second use is within <c>OAuth:RefreshTokenReuseGrace</c> seconds (0 = no grace).</summary>
-    private bool WithinGrace(in TokenRecord consumed, long now)
+    /// <summary>
+    /// Whether a second use of a rotated token is a concurrent refresh, not reuse: within <c>OAuth:RefreshTokenReuseGrace</c>
+    /// seconds of its rotation (0 = never), and the grant's chain has not moved past the pair that rotation issued: the
+    /// family's current refresh token is unset, this one (its rotation still in flight), or an unused direct successor
+    /// (one refresh use fewer). A successor that was itself used means the old token came back late: reuse.
+    /// </summary>
+    private bool IsConcurrentRefresh(TokenHash key, in TokenRecord consumed, in TokenRecord family, long now)
     {
         var grace = options.Value.RefreshTokenReuseGrace;
-        return grace > 0 && now - consumed.ConsumedAt <= grace;
+        if (grace <= 0 || now - consumed.ConsumedAt > grace)
+        {
+            return false;
+        }
+
+        var current = family.CurrentRefreshToken;
+        if (current.Equals(default) || current.Equals(key) || !store.TryGet(current, out var successor))
+        {
+            return true;
+        }
+
+        return successor.State == TokenState.Active && successor.RefreshUsesLeft == consumed.RefreshUsesLeft - 1;
     }
 
     private async Task<GrantResult> RevokeReusedAsync(OAuthClient client, TokenRecord consumed, TokenHash hash, long now)
@@ -140,7 +179,10 @@ internal sealed partial class RefreshTokenGrant(FasterTokenStore store, Validati
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = EventIds.ConcurrentRefresh, Level = LogLevel.Information, Message = "Refresh token {TokenId} of client {ClientId} presented again {Seconds} s after its rotation, within the grace window: issuing another pair")]
+        [LoggerMessage(EventId = EventIds.ConcurrentRefresh, Level = LogLevel.Information, Message = "Refresh token {TokenId} of client {ClientId} presented again {Seconds} s after its rotation, within the grace window: issuing another pair, which supersedes the first")]
         public static partial void ConcurrentRefresh(ILogger logger, string tokenId, string clientId, long seconds);
+
+        [LoggerMessage(EventId = EventIds.RefreshSuperseded, Level = LogLevel.Information, Message = "Refresh token {TokenId} of client {ClientId} was superseded by a concurrent refresh of its grant: refused, grant kept")]
+        public static partial void Superseded(ILogger logger, string tokenId, string clientId);
     }
 }
