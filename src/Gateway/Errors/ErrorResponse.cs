@@ -7,10 +7,14 @@ namespace FastGateway.Errors;
 /// (RFC 6749 section 5.2 shape), plus <c>scope</c> for <c>insufficient_scope</c> (RFC 6750 section 3.1).
 /// </summary>
 /// <param name="Error">A code from <see cref="ErrorCodes"/>.</param>
-/// <param name="ErrorDescription">Human-readable text saying what was wrong; never contains secrets or tokens.</param>
+/// <param name="ErrorDescription">Human-readable text saying what was wrong; never contains secrets, tokens or the client's input. Kept
+/// to RFC 6749's character set by <see cref="ErrorDescriptions.Sanitize"/>.</param>
 /// <param name="Scope">Scopes that would satisfy the request (space-separated), for <c>insufficient_scope</c> only.</param>
 internal sealed record ErrorResponse(string Error, string ErrorDescription, string? Scope = null)
 {
+    /// <summary>The description, restricted to <c>%x20-21 / %x23-5B / %x5D-7E</c> (RFC 6749 section 5.2).</summary>
+    public string ErrorDescription { get; init; } = ErrorDescriptions.Sanitize(ErrorDescription);
+
     /// <summary>Writes an error with <c>Cache-Control: no-store</c> (RFC 6749 section 5.1 for token responses; harmless elsewhere).</summary>
     /// <param name="context">The request.</param>
     /// <param name="statusCode">HTTP status, e.g. 400.</param>

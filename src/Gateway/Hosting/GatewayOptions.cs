@@ -32,6 +32,13 @@ internal sealed record OAuthOptions
     /// <summary>Whether PKCE <c>plain</c> is accepted and advertised (RFC 7636 section 4.2 allows it; OAuth 2.1 does not). Default false.</summary>
     public bool AllowPlainPkce { get; set; }
 
+    /// <summary>
+    /// Whether confidential clients must use PKCE too (RFC 9700 section 2.1.1 recommends it for every client): an
+    /// authorization request without <c>code_challenge</c> is refused with <c>invalid_request</c>, and a code issued
+    /// without one is not redeemed. Public clients always need PKCE. Default false.
+    /// </summary>
+    public bool RequirePkce { get; set; }
+
     /// <summary>When true (the default, as in webMethods), OAuth endpoints refuse plain HTTP with <c>invalid_request</c>.</summary>
     public bool RequireHttps { get; set; } = true;
 

@@ -74,7 +74,7 @@ internal sealed class TokenEndpoint(
             GrantTypes.AuthorizationCode => await authorizationCode.HandleAsync(client, form, cancellationToken),
             GrantTypes.Password => await password.HandleAsync(client, form, cancellationToken),
             GrantTypes.RefreshToken => await refreshToken.HandleAsync(client, form, cancellationToken),
-            _ => GrantResult.Fail(ErrorCodes.UnsupportedGrantType, $"unknown grant_type '{grantType}'"),
+            _ => GrantResult.Fail(ErrorCodes.UnsupportedGrantType, "unsupported grant_type; use authorization_code, client_credentials, password or refresh_token"),
         };
 
         if (result.Tokens is not { } tokens)
