@@ -65,7 +65,7 @@ public sealed class AuthorizeConfigurationTests(GatewayFixture fixture)
     {
         using var storage = new TempFolder();
         await using var gateway = await GatewayProcess.StartAsync(storage.Path, fixture.Upstream.Address.ToString().TrimEnd('/'), "--OAuth:RequirePkce=true");
-        using var http = gateway.CreateClient();
+        using var http = CreateBrowser(gateway.BaseAddress);
         var client = await CreateClientAsync(http, [Callback], ["authorization_code"], publicClient: false);
 
         using var without = await http.GetAsync(Url(client.ClientId, Callback, state: "r", codeChallenge: null));
