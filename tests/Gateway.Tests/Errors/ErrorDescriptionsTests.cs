@@ -35,8 +35,15 @@ public sealed class ErrorDescriptionsTests
     }
 
     [Fact]
-    public void ErrorResponse_Description_IsSanitized()
+    public async Task ErrorResponse_WriteAsync_SanitizesTheDescription()
     {
-        Assert.Equal("unknown 'x'", new ErrorResponse(ErrorCodes.InvalidRequest, "unknown \"x\"").ErrorDescription);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+
+        await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "unknown \"x\\\u00e9\"");
+
+        using var json = System.Text.Json.JsonDocument.Parse(body.ToArray());
+        Assert.Equal("unknown 'x/?'", json.RootElement.GetProperty("error_description").GetString());
     }
 }
