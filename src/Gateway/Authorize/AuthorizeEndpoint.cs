@@ -334,6 +334,14 @@ internal sealed partial class AuthorizeEndpoint(
             return true;
         }
 
+        if (!consumedSteps.IsConsumed(step.StepId))
+        {
+            // Not a replay: the set is full (ConsumedSteps fails closed).
+            Log.StepsFull(logger, ConsumedSteps.Capacity);
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "too many sign-ins at once; try again in a minute from the application");
+            return false;
+        }
+
         Log.StepReplayed(logger, step.ClientId);
         await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, StepUsedDescription);
         return false;
@@ -381,5 +389,8 @@ internal sealed partial class AuthorizeEndpoint(
 
         [LoggerMessage(EventId = EventIds.AuthorizeOtherBrowser, Level = LogLevel.Warning, Message = "Authorization form for client {ClientId} posted from a browser other than the one that began the flow; refused")]
         public static partial void OtherBrowser(ILogger logger, string clientId);
+
+        [LoggerMessage(EventId = EventIds.AuthorizeStepsFull, Level = LogLevel.Error, Message = "{Capacity} authorization steps used within their lifetime: refusing new ones until some expire")]
+        public static partial void StepsFull(ILogger logger, int capacity);
     }
 }

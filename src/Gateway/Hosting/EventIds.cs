@@ -64,6 +64,8 @@ internal static class EventIds
     public const int AuthorizeStepReplayed = 1306;
     /// <summary>A sign-in or consent form posted from another browser than the one that began the flow (refused).</summary>
     public const int AuthorizeOtherBrowser = 1307;
+    /// <summary>The set of used authorization steps is full: new steps are refused until some expire.</summary>
+    public const int AuthorizeStepsFull = 1308;
 
     /// <summary>Every audit event (see <c>AuditLog</c>): one id, the action is a field.</summary>
     public const int Audit = 1400;

@@ -41,6 +41,26 @@ public sealed class ConsumedStepsTests
         Assert.Equal(1, wins);
     }
 
+    [Fact]
+    public void TryConsume_Full_RefusesNewStepsWithoutForgettingOldOnes()
+    {
+        var steps = new ConsumedSteps(TimeProvider.System);
+        var expires = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 600;
+        var first = Guid.NewGuid();
+        Assert.True(steps.TryConsume(first, expires));
+        for (var i = 1; i < ConsumedSteps.Capacity; i++)
+        {
+            Assert.True(steps.TryConsume(Guid.NewGuid(), expires));
+        }
+
+        var late = Guid.NewGuid();
+
+        Assert.False(steps.TryConsume(late, expires));
+        Assert.False(steps.IsConsumed(late));
+        Assert.False(steps.TryConsume(first, expires));
+        Assert.True(steps.IsConsumed(first));
+    }
+
     private sealed class ManualTime(DateTimeOffset start) : TimeProvider
     {
         private DateTimeOffset _now = start;
