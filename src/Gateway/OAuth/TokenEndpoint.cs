@@ -29,6 +29,9 @@ internal sealed class TokenEndpoint(
     /// <summary>Largest accepted form body, in bytes.</summary>
     public const long MaxBodyBytes = 16 * 1024;
 
+    /// <summary>The grants' parameters (RFC 6749 sections 4.1.3, 4.3.2, 4.4.2, 6; RFC 7636 section 4.5); client credentials are the authenticator's.</summary>
+    private static readonly string[] SingleParameters = ["code", "redirect_uri", "code_verifier", "scope", "refresh_token", "username", "password"];
+
     /// <summary>Handles one token request.</summary>
     public async Task HandleAsync(HttpContext context)
     {
@@ -65,6 +68,17 @@ internal sealed class TokenEndpoint(
         {
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, problem);
             return;
+        }
+
+        // RFC 6749 section 3.2: "Request and response parameters MUST NOT be included more than once", checked here for
+        // every grant, so a repeated scope is invalid_request rather than a grant's invalid_scope.
+        foreach (var name in SingleParameters)
+        {
+            if (form[name].Count > 1)
+            {
+                await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, name + " was sent more than once");
+                return;
+            }
         }
 
         var cancellationToken = context.RequestAborted;

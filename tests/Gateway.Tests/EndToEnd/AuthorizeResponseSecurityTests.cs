@@ -263,6 +263,20 @@ public sealed class AuthorizeResponseSecurityTests(GatewayFixture fixture) : IAs
     }
 
     [Theory]
+    [InlineData("client_credentials")]
+    [InlineData("password")]
+    public async Task TokenEndpoint_RepeatedScope_IsInvalidRequest(string grantType)
+    {
+        var client = await OAuthCalls.CreateClientAsync(Http, "view book");
+
+        using var response = await OAuthCalls.PostFormAsync(Http, "/oauth2/token", client,
+            [new("grant_type", grantType), new("username", _username), new("password", Password), new("scope", "view"), new("scope", "book")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await OAuthCalls.ReadJsonAsync(response)).GetProperty("error").GetString());
+    }
+
+    [Theory]
     [InlineData("grant_type", "tele\"port\\\u00e9")]
     [InlineData("scope", "view tele\"port")]
     public async Task ErrorDescription_AtTheTokenEndpoint_NeverEchoesInputAndStaysInTheCharacterSet(string name, string value)
