@@ -3,7 +3,8 @@ namespace FastGateway.Authorize;
 /// <summary>
 /// A validated authorization request (RFC 6749 sections 4.1.1 and 4.2.1, RFC 7636 section 4.3),
 /// carried between the sign-in and consent steps inside a Data Protection payload (never in a
-/// server session), so any gateway node with the same keys can continue it.
+/// server session), so any gateway node with the same keys can continue it. Made by
+/// <see cref="AuthorizationRequestValidator"/>, protected by <see cref="AuthorizationStepProtector"/>.
 /// </summary>
 internal sealed record AuthorizationRequest
 {
@@ -34,6 +35,18 @@ internal sealed record AuthorizationRequest
     /// <summary>The resource owner who signed in; null until the sign-in step succeeds.</summary>
     public string? Username { get; init; }
 
-    /// <summary>When this step's payload was made, Unix seconds (the protector also enforces an expiry).</summary>
+    /// <summary>When this step began, Unix seconds; the step expires <see cref="AuthorizeEndpoint.StepLifetime"/> later.</summary>
     public long IssuedAt { get; init; }
+
+    /// <summary>
+    /// Names one sign-in or consent step: a step that succeeded is recorded in <see cref="ConsumedSteps"/> and cannot
+    /// succeed again (a form posted twice gets an error page, not a second code). Empty until the step is protected.
+    /// </summary>
+    public Guid StepId { get; init; }
+
+    /// <summary>
+    /// The browser that began the flow: base64url SHA-256 of its <see cref="BrowserBinding"/> cookie. A step posted
+    /// from a browser without that cookie is refused. Null until the step is protected.
+    /// </summary>
+    public string? BrowserBinding { get; init; }
 }

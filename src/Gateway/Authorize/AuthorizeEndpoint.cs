@@ -1,48 +1,43 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using FastGateway.Clients;
 using FastGateway.Errors;
 using FastGateway.Generated;
 using FastGateway.Hosting;
-using FastGateway.Json;
 using FastGateway.OAuth;
 using FastGateway.OpenApi;
-using FastGateway.TokenStore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace FastGateway.Authorize;
 
 /// <summary>
-/// The authorization endpoint, <c>GET/POST /oauth2/authorize</c> (RFC 6749 section 3.1): the
-/// authorization code grant with PKCE (section 4.1, RFC 7636) and the implicit grant (section 4.2),
-/// with a real sign-in form and a consent page rendered from operator-replaceable templates.
+/// The authorization endpoint, <c>GET/POST /oauth2/authorize</c> (RFC 6749 section 3.1): the authorization code
+/// grant with PKCE (section 4.1, RFC 7636) and the implicit grant (section 4.2), with a real sign-in form and a
+/// consent page rendered from operator-replaceable templates. This type runs the flow; the checks are
+/// <see cref="AuthorizationRequestValidator"/>'s, the step state is <see cref="AuthorizationStepProtector"/>'s, and
+/// the pages and redirects are <see cref="AuthorizationResponseWriter"/>'s.
 /// </summary>
 /// <remarks>
 /// <code>
-/// GET ?client_id&amp;redirect_uri&amp;response_type&amp;scope&amp;state&amp;code_challenge
+/// GET ?client_id&amp;redirect_uri&amp;response_type&amp;scope&amp;state&amp;code_challenge   (AuthorizationRequestValidator)
 ///   │ unknown client / redirect_uri not registered ─────────────► 400 error page (never a redirect)
-///   │ response_type, grant, scope, PKCE wrong ──────────────────► 303 redirect_uri?error=...&amp;state=
+///   │ repeated parameter, response_type, grant, scope, PKCE, state too long ► 303 redirect_uri?error=...&amp;state=&amp;iss=
 ///   ▼
-/// sign-in page ── hidden request = DataProtect(request, 10 min) + csrf_token (antiforgery) ──┐
-///   POST step=signin: antiforgery ✓, unprotect ✓, PasswordGuard ✓ (else same form, generic message; 429/503 when throttled)
+/// sign-in page ── hidden request = Protect(step: request + step id + browser binding, 10 min) + csrf_token ──┐
+///   every POST: antiforgery ✓, Unprotect ✓, same browser (BrowserBinding cookie) ✓, step not used yet ✓ (else error page)
+///   POST step=signin: PasswordGuard ✓ (else same form, generic message; 429/503 when throttled), step consumed
 ///   ▼
-/// consent page ── hidden request = DataProtect(request + username) + csrf_token; scope checkboxes
-///   POST step=deny ──────────────────────────────────────────────► 303 redirect_uri?error=access_denied
-///   POST step=approve: granted = ticked ∩ requested (none ⇒ access_denied)
-///     code  ─► AuthorizationCodes.IssueAsync ──► 303 redirect_uri?code=...&amp;state=...
-///     token ─► TokenIssuer.IssueAccessTokenAsync ─► 303 redirect_uri#access_token=...&amp;token_type=Bearer&amp;...
+/// consent page ── hidden request = Protect(new step + username) + csrf_token; scope checkboxes
+///   POST step=deny ─── step consumed ───────────────────────────► 303 redirect_uri?error=access_denied&amp;iss=
+///   POST step=approve ─ step consumed; granted = ticked ∩ requested (none ⇒ access_denied)
+///     code  ─► AuthorizationCodes.IssueAsync ──► 303 redirect_uri?code=...&amp;state=...&amp;iss=...
+///     token ─► TokenIssuer.IssueAccessTokenAsync ─► 303 redirect_uri#access_token=...&amp;token_type=Bearer&amp;...&amp;iss=...
 /// </code>
-/// No server-side session: the request travels in the page, authenticated and encrypted by ASP.NET
-/// Core Data Protection (keys under <c>&lt;Storage:Path&gt;/keys</c>, so restarts keep working).
-/// Every page carries <c>Content-Security-Policy</c> (no scripts, no framing), <c>X-Frame-Options: DENY</c>,
-/// <c>Cache-Control: no-store</c> and <c>Referrer-Policy: no-referrer</c>.
+/// No server-side session: the request travels in the page, authenticated and encrypted by ASP.NET Core Data
+/// Protection (keys under <c>&lt;Storage:Path&gt;/keys</c>, so restarts keep working). Each step succeeds once
+/// (<see cref="ConsumedSteps"/>) and only in the browser that began the flow (<see cref="BrowserBinding"/>): a form
+/// posted twice, or copied to another browser, gets an error page instead of a second code.
 /// <para>
 /// The implicit grant (<c>response_type=token</c>) is legacy: OAuth 2.1 drops it because the token
 /// travels in the browser's URL. It is offered for clients migrating from webMethods; new clients
@@ -54,9 +49,11 @@ internal sealed partial class AuthorizeEndpoint(
     Throttling.PasswordGuard guard,
     AuthorizationCodes codes,
     TokenIssuer issuer,
-    PageTemplates pages,
+    AuthorizationStepProtector steps,
+    ConsumedSteps consumedSteps,
+    BrowserBinding browserBinding,
+    AuthorizationResponseWriter responses,
     IAntiforgery antiforgery,
-    IDataProtectionProvider dataProtection,
     IOptions<OAuthOptions> options,
     HttpsRequirement https,
     TimeProvider time,
@@ -71,14 +68,10 @@ internal sealed partial class AuthorizeEndpoint(
     /// <summary>How long a sign-in or consent page stays usable.</summary>
     public static readonly TimeSpan StepLifetime = TimeSpan.FromMinutes(10);
 
-    /// <summary>The antiforgery form field name used in the templates.</summary>
-    public const string CsrfFieldName = "csrf_token";
+    private const string StepUsedDescription = "this page was already used; start again from the application";
+    private const string RequestTooLargeDescription = "the authorization request is too large";
 
-    private const string CodeResponseType = "code";
-    private const string TokenResponseType = "token";
-
-    private readonly ITimeLimitedDataProtector _protector =
-        dataProtection.CreateProtector("FastGateway.Authorize.Request.v1").ToTimeLimitedDataProtector();
+    private readonly AuthorizationRequestValidator _validator = new(clientId => clients.TryGet(clientId, out var client) ? client : null, options.Value);
 
     /// <summary>Registers Data Protection (keys under <c>&lt;storagePath&gt;/keys</c>), antiforgery, the templates and the endpoint.</summary>
     /// <exception cref="InvalidOperationException">A template is missing or invalid.</exception>
@@ -90,13 +83,17 @@ internal sealed partial class AuthorizeEndpoint(
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storagePath), "keys")));
         services.AddAntiforgery(antiforgery =>
         {
-            antiforgery.FormFieldName = CsrfFieldName;
+            antiforgery.FormFieldName = AuthorizationResponseWriter.CsrfFieldName;
             antiforgery.HeaderName = null;
             antiforgery.Cookie.Name = "fastgateway.csrf";
             antiforgery.Cookie.SecurePolicy = oauth.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             antiforgery.SuppressXFrameOptionsHeader = true; // We send DENY ourselves (antiforgery would send SAMEORIGIN).
         });
         services.AddSingleton(PageTemplates.Load(oauth));
+        services.AddSingleton<AuthorizationStepProtector>();
+        services.AddSingleton<ConsumedSteps>();
+        services.AddSingleton<BrowserBinding>();
+        services.AddSingleton<AuthorizationResponseWriter>();
         services.AddSingleton<AuthorizeEndpoint>();
     }
 
@@ -113,7 +110,7 @@ internal sealed partial class AuthorizeEndpoint(
                 + "then a consent page; ends with a 303 to the redirect URI. An unknown client or unregistered redirect URI is a 400 HTML error page, never a redirect. "
                 + "Also reachable at /invoke/pub.apigateway.oauth2/authorize (webMethods).")
             .ReturnsEmpty(200, "The HTML sign-in page (text/html).")
-            .ReturnsEmpty(303, "Redirect to the redirect URI with `code` and `state` in the query, `access_token` in the fragment (implicit), or `error` (section 4.1.2.1).")
+            .ReturnsEmpty(303, "Redirect to the redirect URI with `code`, `state` and `iss` (RFC 9207) in the query, `access_token` in the fragment (implicit), or `error` (section 4.1.2.1).")
             .ReturnsEmpty(400, "HTML error page: unknown client_id or a redirect_uri that is not registered.");
         app.MapPost(MetadataEndpoint.Paths.Authorize, endpoint.PostAsync).ExcludeFromDescription();
         app.MapGet(WebMethodsAlias, endpoint.GetAsync).ExcludeFromDescription();
@@ -140,7 +137,7 @@ internal sealed partial class AuthorizeEndpoint(
 
         if (!context.Request.HasFormContentType)
         {
-            await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "the body must be application/x-www-form-urlencoded");
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "the body must be application/x-www-form-urlencoded");
             return;
         }
 
@@ -163,37 +160,55 @@ internal sealed partial class AuthorizeEndpoint(
         catch (AntiforgeryValidationException)
         {
             Log.CsrfRejected(logger);
-            await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "the form's security token is missing or wrong; start again from the application");
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "the form's security token is missing or wrong; start again from the application");
             return;
         }
 
-        if (Unprotect(form["request"]) is not { } request)
+        if (steps.Unprotect(form["request"]) is not { } step)
         {
-            await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "this page has expired or was tampered with; start again from the application");
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "this page has expired or was tampered with; start again from the application");
+            return;
+        }
+
+        if (!BrowserBinding.Matches(context, step.BrowserBinding))
+        {
+            Log.OtherBrowser(logger, step.ClientId);
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "this page was opened in another browser, or its cookie was cleared; start again from the application");
+            return;
+        }
+
+        if (consumedSteps.IsConsumed(step.StepId))
+        {
+            Log.StepReplayed(logger, step.ClientId);
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, StepUsedDescription);
             return;
         }
 
         // The client may have changed since the first step: check it again.
-        if (!clients.TryGet(request.ClientId, out var client) || client.Suspended || !client.RedirectUris.Contains(request.EffectiveRedirectUri, StringComparer.Ordinal))
+        if (!clients.TryGet(step.ClientId, out var client) || client.Suspended || !RedirectUriMatching.IsRegistered(client.RedirectUris, step.EffectiveRedirectUri))
         {
-            await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "the application is no longer registered for this redirect URI");
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "the application is no longer registered for this redirect URI");
             return;
         }
 
         switch ((string?)form["step"])
         {
             case "signin":
-                await SignInAsync(context, form, client, request);
+                await SignInAsync(context, form, client, step);
                 return;
-            case "approve" when request.Username is not null:
-                await ApproveAsync(context, form, client, request);
+            case "approve" when step.Username is not null:
+                await ApproveAsync(context, form, client, step);
                 return;
-            case "deny" when request.Username is not null:
-                Log.Denied(logger, client.ClientId);
-                RedirectWithError(context, request, ErrorCodes.AccessDenied, "the resource owner denied the request");
+            case "deny" when step.Username is not null:
+                if (await ConsumeAsync(context, step))
+                {
+                    Log.Denied(logger, client.ClientId);
+                    RedirectWithError(context, step, ErrorCodes.AccessDenied, "the resource owner denied the request");
+                }
+
                 return;
             default:
-                await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "unexpected form step; start again from the application");
+                await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "unexpected form step; start again from the application");
                 return;
         }
     }
@@ -205,130 +220,25 @@ internal sealed partial class AuthorizeEndpoint(
             return;
         }
 
-        // RFC 6749 section 3.1.2.4 / 4.1.2.1: until client and redirect URI are trusted, never redirect.
-        var clientId = parameter("client_id");
-        if (clientId.Count != 1 || string.IsNullOrEmpty(clientId[0]))
+        var validation = _validator.Validate(parameter, time.GetUtcNow().ToUnixTimeSeconds());
+        if (!validation.IsValid)
         {
-            await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, clientId.Count > 1 ? "client_id was sent more than once" : "missing client_id");
-            return;
-        }
-
-        if (!clients.TryGet(clientId[0]!, out var client))
-        {
-            Log.Refused(logger, "(unknown)", ErrorCodes.InvalidClient);
-            await WriteErrorPageAsync(context, ErrorCodes.InvalidClient, "unknown client_id");
-            return;
-        }
-
-        if (client.Suspended)
-        {
-            Log.Refused(logger, client.ClientId, ErrorCodes.UnauthorizedClient);
-            await WriteErrorPageAsync(context, ErrorCodes.UnauthorizedClient, "this application is suspended");
-            return;
-        }
-
-        var redirectParameter = parameter("redirect_uri");
-        string? redirectUri = null;
-        string effectiveRedirectUri;
-        if (redirectParameter.Count > 1)
-        {
-            await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "redirect_uri was sent more than once");
-            return;
-        }
-
-        if (!string.IsNullOrEmpty(redirectParameter))
-        {
-            redirectUri = redirectParameter[0]!;
-            // RFC 6749 section 3.1.2.3 and OAuth 2.1: exact string comparison, no prefix or pattern matching.
-            if (!client.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
+            if (validation.RedirectsError)
             {
-                Log.Refused(logger, client.ClientId, "redirect_uri_mismatch");
-                await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "redirect_uri does not match any redirect URI registered for this application");
+                RedirectWithError(context, validation.Request!, validation.Error!, validation.Description);
                 return;
             }
 
-            effectiveRedirectUri = redirectUri;
-        }
-        else if (client.RedirectUris.Count == 1)
-        {
-            effectiveRedirectUri = client.RedirectUris[0];
-        }
-        else
-        {
-            await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, client.RedirectUris.Count == 0
-                ? "this application has no registered redirect URI"
-                : "redirect_uri is required: this application registered several");
+            Log.Refused(logger, validation.Client?.ClientId ?? "(unknown)", validation.Error!);
+            await responses.WriteErrorPageAsync(context, validation.Error!, validation.Description);
             return;
         }
 
-        var responseType = parameter("response_type");
-        var state = parameter("state");
-        var scope = parameter("scope");
-        var challenge = parameter("code_challenge");
-        var challengeMethod = parameter("code_challenge_method");
-        var request = new AuthorizationRequest
-        {
-            ClientId = client.ClientId,
-            RedirectUri = redirectUri,
-            EffectiveRedirectUri = effectiveRedirectUri,
-            ResponseType = responseType.Count == 1 && responseType[0] == TokenResponseType ? TokenResponseType : CodeResponseType,
-            State = state.Count > 0 && !string.IsNullOrEmpty(state[0]) ? state[0] : null,
-            CodeChallenge = challenge.Count == 1 && !string.IsNullOrEmpty(challenge[0]) ? challenge[0] : null,
-            CodeChallengeMethod = challengeMethod.Count == 1 && !string.IsNullOrEmpty(challengeMethod[0]) ? challengeMethod[0] : null,
-            IssuedAt = time.GetUtcNow().ToUnixTimeSeconds(),
-        };
-
-        // From here on, errors go back to the client (RFC 6749 sections 4.1.2.1 and 4.2.2.1).
-        foreach (var (name, values) in (ReadOnlySpan<(string, StringValues)>)[("response_type", responseType), ("state", state), ("scope", scope), ("code_challenge", challenge), ("code_challenge_method", challengeMethod)])
-        {
-            if (values.Count > 1)
-            {
-                RedirectWithError(context, request, ErrorCodes.InvalidRequest, $"{name} was sent more than once");
-                return;
-            }
-        }
-
-        if ((string?)responseType is not (CodeResponseType or TokenResponseType))
-        {
-            RedirectWithError(context, request, ErrorCodes.UnsupportedResponseType, string.IsNullOrEmpty(responseType)
-                ? "missing response_type; use code"
-                : "response_type must be code (or token, the legacy implicit grant)");
-            return;
-        }
-
-        var grant = request.ResponseType == CodeResponseType ? GrantTypes.AuthorizationCode : GrantTypes.Implicit;
-        if (!client.AllowsGrant(grant))
-        {
-            RedirectWithError(context, request, ErrorCodes.UnauthorizedClient, $"this application is not registered for the {grant} grant");
-            return;
-        }
-
-        if (!ClientScopes.TryGrant(scope, ClientScopes.Allowed(client), "this application", out var requested, out var scopeProblem))
-        {
-            RedirectWithError(context, request, ErrorCodes.InvalidScope, scopeProblem);
-            return;
-        }
-
-        if (request.ResponseType == CodeResponseType)
-        {
-            if (!Pkce.TryParseChallenge(request.CodeChallenge, request.CodeChallengeMethod, options.Value.AllowPlainPkce, out var kind, out _, out var problem))
-            {
-                RedirectWithError(context, request, ErrorCodes.InvalidRequest, problem);
-                return;
-            }
-
-            // RFC 7636 section 1 / OAuth 2.1 section 7.5.1: a public client cannot protect its code otherwise.
-            if (kind == CodeChallengeMethod.None && !client.IsConfidential)
-            {
-                RedirectWithError(context, request, ErrorCodes.InvalidRequest, "PKCE required: public clients must send code_challenge with code_challenge_method=S256");
-                return;
-            }
-        }
-
-        await WriteSignInAsync(context, client, request with { Scopes = requested }, username: "", error: "");
+        var step = validation.Request! with { StepId = Guid.NewGuid(), BrowserBinding = browserBinding.Bind(context) };
+        await WriteSignInAsync(context, validation.Client!, step, username: "", error: "");
     }
 
-    private async Task SignInAsync(HttpContext context, IFormCollection form, OAuthClient client, AuthorizationRequest request)
+    private async Task SignInAsync(HttpContext context, IFormCollection form, OAuthClient client, AuthorizationRequest step)
     {
         var username = ((string?)form["username"] ?? "").Trim();
         var password = (string?)form["password"] ?? "";
@@ -345,26 +255,35 @@ internal sealed partial class AuthorizeEndpoint(
         if (!check.Succeeded)
         {
             Log.SignInFailed(logger, client.ClientId);
-            await WriteSignInAsync(context, client, request, username.Length > 64 ? "" : username, "The username or password is incorrect.");
+            // The same step again: a failed attempt neither uses it up nor extends its lifetime.
+            await WriteSignInAsync(context, client, step, username.Length > 64 ? "" : username, "The username or password is incorrect.");
+            return;
+        }
+
+        // The sign-in form succeeds once: posted again, it must not yield a second consent page (and a second code).
+        if (!await ConsumeAsync(context, step))
+        {
             return;
         }
 
         Log.SignedIn(logger, client.ClientId);
-        var signedIn = request with { Username = username, IssuedAt = time.GetUtcNow().ToUnixTimeSeconds() };
-        await WritePageAsync(context, pages.Consent(new Dictionary<string, string>
+        var consent = step with { Username = username, IssuedAt = time.GetUtcNow().ToUnixTimeSeconds(), StepId = Guid.NewGuid() };
+        if (steps.Protect(consent) is not { } protectedConsent)
         {
-            ["action"] = ActionPath(context),
-            ["client_name"] = client.ClientName ?? client.ClientId,
-            ["client_id"] = client.ClientId,
-            ["username"] = username,
-            [PageTemplates.ScopeCheckboxes] = ScopeCheckboxesHtml(signedIn.Scopes),
-            ["request"] = Protect(signedIn),
-            [CsrfFieldName] = antiforgery.GetAndStoreTokens(context).RequestToken!,
-        }), request.EffectiveRedirectUri);
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, RequestTooLargeDescription);
+            return;
+        }
+
+        await responses.WriteConsentPageAsync(context, client, consent, protectedConsent);
     }
 
-    private async Task ApproveAsync(HttpContext context, IFormCollection form, OAuthClient client, AuthorizationRequest request)
+    private async Task ApproveAsync(HttpContext context, IFormCollection form, OAuthClient client, AuthorizationRequest step)
     {
+        if (!await ConsumeAsync(context, step))
+        {
+            return;
+        }
+
         ulong ticked = 0;
         foreach (var name in form["scope"])
         {
@@ -375,100 +294,71 @@ internal sealed partial class AuthorizeEndpoint(
             }
         }
 
-        var granted = ticked & request.Scopes & ClientScopes.Allowed(client);
+        var granted = ticked & step.Scopes & ClientScopes.Allowed(client);
         if (granted == 0)
         {
             Log.Denied(logger, client.ClientId);
-            RedirectWithError(context, request, ErrorCodes.AccessDenied, "no scope was approved");
+            RedirectWithError(context, step, ErrorCodes.AccessDenied, "no scope was approved");
             return;
         }
 
-        if (request.ResponseType == CodeResponseType)
+        if (step.ResponseType == AuthorizationRequestValidator.CodeResponseType)
         {
             if (!client.AllowsGrant(GrantTypes.AuthorizationCode)
-                || !Pkce.TryParseChallenge(request.CodeChallenge, request.CodeChallengeMethod, options.Value.AllowPlainPkce, out var kind, out var stored, out _))
+                || !Pkce.TryParseChallenge(step.CodeChallenge, step.CodeChallengeMethod, options.Value.AllowPlainPkce, out var kind, out var stored, out _))
             {
-                RedirectWithError(context, request, ErrorCodes.UnauthorizedClient, "this application is no longer registered for the authorization_code grant");
+                RedirectWithError(context, step, ErrorCodes.UnauthorizedClient, "this application is no longer registered for the authorization_code grant");
                 return;
             }
 
-            var code = await codes.IssueAsync(client, request.Username!, granted, request.RedirectUri, kind, stored, context.RequestAborted);
+            var code = await codes.IssueAsync(client, step.Username!, granted, step.RedirectUri, kind, stored, context.RequestAborted);
             Log.CodeIssued(logger, client.ClientId, granted);
-            Redirect(context, QueryHelpers.AddQueryString(request.EffectiveRedirectUri, WithState([new("code", code)], request.State)));
+            responses.RedirectWithCode(context, step, code);
             return;
         }
 
         if (!client.AllowsGrant(GrantTypes.Implicit))
         {
-            RedirectWithError(context, request, ErrorCodes.UnauthorizedClient, "this application is no longer registered for the implicit grant");
+            RedirectWithError(context, step, ErrorCodes.UnauthorizedClient, "this application is no longer registered for the implicit grant");
             return;
         }
 
-        var token = await issuer.IssueAccessTokenAsync(client, request.Username, granted, GrantTypes.Implicit, context.RequestAborted);
-        List<KeyValuePair<string, string?>> fields = [new("access_token", token.AccessToken), new("token_type", token.TokenType)];
-        if (token.ExpiresIn is { } expiresIn)
-        {
-            fields.Add(new("expires_in", expiresIn.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        fields.Add(new("scope", token.Scope));
-        Redirect(context, request.EffectiveRedirectUri + "#" + FormEncode(WithState(fields, request.State)));
+        var token = await issuer.IssueAccessTokenAsync(client, step.Username, granted, GrantTypes.Implicit, context.RequestAborted);
+        responses.RedirectWithAccessToken(context, step, token);
     }
 
-    private Task WriteSignInAsync(HttpContext context, OAuthClient client, AuthorizationRequest request, string username, string error) =>
-        WritePageAsync(context, pages.SignIn(new Dictionary<string, string>
-        {
-            ["action"] = ActionPath(context),
-            ["client_name"] = client.ClientName ?? client.ClientId,
-            ["client_id"] = client.ClientId,
-            ["username"] = username,
-            ["error"] = error,
-            ["request"] = Protect(request),
-            [CsrfFieldName] = antiforgery.GetAndStoreTokens(context).RequestToken!,
-        }), request.EffectiveRedirectUri);
+    /// <summary>Renders the sign-in page for a step, or the error page when the step does not fit in a page.</summary>
+    private Task WriteSignInAsync(HttpContext context, OAuthClient client, AuthorizationRequest step, string username, string error) =>
+        steps.Protect(step) is { } protectedStep
+            ? responses.WriteSignInPageAsync(context, client, step, protectedStep, username, error)
+            : responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, RequestTooLargeDescription);
 
-    /// <summary>Builds the consent checkboxes: one per requested scope, ticked, with the description from <c>gateway.json</c>.</summary>
-    private static string ScopeCheckboxesHtml(ulong requested)
+    /// <summary>Records the step as used (<see cref="ConsumedSteps"/>); when it already was, answers the error page.</summary>
+    /// <returns>True when this post may go on.</returns>
+    private async Task<bool> ConsumeAsync(HttpContext context, AuthorizationRequest step)
     {
-        var encoder = HtmlEncoder.Default;
-        var html = new StringBuilder();
-        foreach (var scope in GatewayDefinition.Scopes)
+        if (consumedSteps.TryConsume(step.StepId, step.IssuedAt + (long)StepLifetime.TotalSeconds))
         {
-            if ((requested & (1UL << scope.Bit)) == 0)
-            {
-                continue;
-            }
-
-            var name = encoder.Encode(scope.Name);
-            html.Append("<li><label><input type=\"checkbox\" name=\"scope\" value=\"").Append(name).Append("\" checked> <span><code>")
-                .Append(name).Append("</code> ").Append(encoder.Encode(scope.Description)).Append("</span></label></li>\n");
+            return true;
         }
 
-        return html.ToString();
+        if (!consumedSteps.IsConsumed(step.StepId))
+        {
+            // Not a replay: the set is full (ConsumedSteps fails closed).
+            Log.StepsFull(logger, ConsumedSteps.Capacity);
+            await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "too many sign-ins at once; try again in a minute from the application");
+            return false;
+        }
+
+        Log.StepReplayed(logger, step.ClientId);
+        await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, StepUsedDescription);
+        return false;
     }
 
-    private string Protect(AuthorizationRequest request)
+    private void RedirectWithError(HttpContext context, AuthorizationRequest request, string error, string description)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(request, GatewayJsonContext.Default.AuthorizationRequest);
-        return Base64Url.EncodeToString(_protector.Protect(json, StepLifetime));
-    }
-
-    private AuthorizationRequest? Unprotect(StringValues value)
-    {
-        if (value.Count != 1 || string.IsNullOrEmpty(value[0]) || value[0]!.Length > 8192)
-        {
-            return null;
-        }
-
-        try
-        {
-            var json = _protector.Unprotect(Base64Url.DecodeFromChars(value[0]), out _);
-            return JsonSerializer.Deserialize(json, GatewayJsonContext.Default.AuthorizationRequest);
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
-        {
-            return null;
-        }
+        Log.Refused(logger, request.ClientId, error);
+        responses.RedirectWithError(context, request, error, description);
     }
 
     private async Task<bool> CheckHttpsAsync(HttpContext context)
@@ -478,86 +368,8 @@ internal sealed partial class AuthorizeEndpoint(
             return true;
         }
 
-        await WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "HTTPS is required (OAuth:RequireHttps is true)");
+        await responses.WriteErrorPageAsync(context, ErrorCodes.InvalidRequest, "HTTPS is required (OAuth:RequireHttps is true)");
         return false;
-    }
-
-    private void RedirectWithError(HttpContext context, AuthorizationRequest request, string error, string description)
-    {
-        Log.Refused(logger, request.ClientId, error);
-        List<KeyValuePair<string, string?>> fields = [new("error", error), new("error_description", description)];
-        WithState(fields, request.State);
-        Redirect(context, request.ResponseType == TokenResponseType
-            ? request.EffectiveRedirectUri + "#" + FormEncode(fields)
-            : QueryHelpers.AddQueryString(request.EffectiveRedirectUri, fields));
-    }
-
-    private static List<KeyValuePair<string, string?>> WithState(List<KeyValuePair<string, string?>> fields, string? state)
-    {
-        if (state is not null)
-        {
-            fields.Add(new("state", state));
-        }
-
-        return fields;
-    }
-
-    private static string FormEncode(List<KeyValuePair<string, string?>> fields)
-    {
-        var builder = new StringBuilder();
-        foreach (var (name, value) in fields)
-        {
-            builder.Append(builder.Length == 0 ? "" : "&").Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value ?? ""));
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>303 See Other: the browser follows with GET whatever method brought it here.</summary>
-    private static void Redirect(HttpContext context, string location)
-    {
-        var response = context.Response;
-        SetSecurityHeaders(response, formTarget: null);
-        response.StatusCode = StatusCodes.Status303SeeOther;
-        response.Headers.Location = location;
-    }
-
-    private static string ActionPath(HttpContext context) => context.Request.PathBase + context.Request.Path;
-
-    private Task WriteErrorPageAsync(HttpContext context, string error, string description)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        return WritePageAsync(context, pages.Error(error, description), formTarget: null);
-    }
-
-    private static Task WritePageAsync(HttpContext context, string html, string? formTarget)
-    {
-        var response = context.Response;
-        SetSecurityHeaders(response, formTarget);
-        response.ContentType = "text/html; charset=utf-8";
-        return response.WriteAsync(html, context.RequestAborted);
-    }
-
-    /// <summary>
-    /// No scripts, no framing, forms only to us. Chromium applies <c>form-action</c> to the redirect
-    /// that follows a form post too, so the redirect URI's origin is allowed on pages with a form.
-    /// Inline styles are allowed so operators can edit templates without recomputing hashes.
-    /// </summary>
-    private static void SetSecurityHeaders(HttpResponse response, string? formTarget)
-    {
-        var formAction = "'self'";
-        if (formTarget is not null && Uri.TryCreate(formTarget, UriKind.Absolute, out var target))
-        {
-            formAction += target.Scheme is "http" or "https" ? " " + target.GetLeftPart(UriPartial.Authority) : " " + target.Scheme + ":";
-        }
-
-        var headers = response.Headers;
-        headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action {formAction}; frame-ancestors 'none'; base-uri 'none'";
-        headers.XFrameOptions = "DENY";
-        headers.CacheControl = "no-store";
-        headers.Pragma = "no-cache";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.XContentTypeOptions = "nosniff";
     }
 
     private static partial class Log
@@ -579,5 +391,14 @@ internal sealed partial class AuthorizeEndpoint(
 
         [LoggerMessage(EventId = EventIds.CodeIssued, Level = LogLevel.Information, Message = "Issued an authorization code to client {ClientId} for scope mask {Scopes:x}")]
         public static partial void CodeIssued(ILogger logger, string clientId, ulong scopes);
+
+        [LoggerMessage(EventId = EventIds.AuthorizeStepReplayed, Level = LogLevel.Warning, Message = "Authorization form for client {ClientId} posted again after it was used; refused")]
+        public static partial void StepReplayed(ILogger logger, string clientId);
+
+        [LoggerMessage(EventId = EventIds.AuthorizeOtherBrowser, Level = LogLevel.Warning, Message = "Authorization form for client {ClientId} posted from a browser other than the one that began the flow; refused")]
+        public static partial void OtherBrowser(ILogger logger, string clientId);
+
+        [LoggerMessage(EventId = EventIds.AuthorizeStepsFull, Level = LogLevel.Error, Message = "{Capacity} authorization steps used within their lifetime: refusing new ones until some expire")]
+        public static partial void StepsFull(ILogger logger, int capacity);
     }
 }

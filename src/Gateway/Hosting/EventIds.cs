@@ -20,6 +20,12 @@ internal static class EventIds
 
     /// <summary>Password grant refused (wrong username or password).</summary>
     public const int PasswordGrantRefused = 1110;
+    /// <summary>An authorization code presented by a client other than the one it was issued to (refused, nothing revoked).</summary>
+    public const int CodeOtherClient = 1120;
+    /// <summary>An authorization code presented again by its own client: the tokens issued from it are revoked.</summary>
+    public const int CodeReplayed = 1121;
+    /// <summary>A used authorization code presented again without the proof of its PKCE verifier or redirect URI (refused, nothing revoked).</summary>
+    public const int CodeReplayUnproven = 1122;
     /// <summary>A rotated refresh token presented again within the grace window.</summary>
     public const int ConcurrentRefresh = 1130;
     /// <summary>A refresh token superseded by a concurrent refresh of its grant was refused.</summary>
@@ -58,6 +64,12 @@ internal static class EventIds
     public const int ConsentDenied = 1304;
     /// <summary>Authorization code issued.</summary>
     public const int CodeIssued = 1305;
+    /// <summary>A sign-in or consent form posted again after it was used (refused).</summary>
+    public const int AuthorizeStepReplayed = 1306;
+    /// <summary>A sign-in or consent form posted from another browser than the one that began the flow (refused).</summary>
+    public const int AuthorizeOtherBrowser = 1307;
+    /// <summary>The set of used authorization steps is full: new steps are refused until some expire.</summary>
+    public const int AuthorizeStepsFull = 1308;
 
     /// <summary>Every audit event (see <c>AuditLog</c>): one id, the action is a field.</summary>
     public const int Audit = 1400;

@@ -59,6 +59,13 @@ internal sealed record OAuthOptions
     /// </summary>
     public bool AllowPasswordGrantForPublicClients { get; set; }
 
+    /// <summary>
+    /// Whether confidential clients must use PKCE too (RFC 9700 section 2.1.1 recommends it for every client): an
+    /// authorization request without <c>code_challenge</c> is refused with <c>invalid_request</c>, and a code issued
+    /// without one is not redeemed. Public clients always need PKCE. Default false.
+    /// </summary>
+    public bool RequirePkce { get; set; }
+
     /// <summary>When true (the default, as in webMethods), OAuth endpoints refuse plain HTTP with <c>invalid_request</c>.</summary>
     public bool RequireHttps { get; set; } = true;
 

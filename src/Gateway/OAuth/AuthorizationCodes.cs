@@ -38,8 +38,9 @@ internal sealed class AuthorizationCodes(FasterTokenStore store, Settings.Runtim
     }
 
     /// <summary>
-    /// The value a code stores for its redirect URI; the token request must present the same
-    /// (RFC 6749 section 4.1.3: identical if it was in the authorization request, absent if it was not).
+    /// The value a code stores for its redirect URI (RFC 6749 section 4.1.3): the token request must present the
+    /// identical value when the authorization request had one; <c>Of("")</c> when it had none, and then the token
+    /// request may omit it (see <see cref="Grants.AuthorizationCodeGrant"/>).
     /// </summary>
     public static Sha256Value RedirectUriBinding(string? redirectUri) => Sha256Value.Of(redirectUri ?? "");
 }

@@ -17,6 +17,7 @@ namespace FastGateway.OAuth;
 /// <param name="TokenEndpointAuthMethodsSupported"><c>client_secret_basic</c>, <c>client_secret_post</c>, <c>none</c>.</param>
 /// <param name="IntrospectionEndpointAuthMethodsSupported"><c>client_secret_basic</c>, <c>client_secret_post</c> (confidential clients only).</param>
 /// <param name="RevocationEndpointAuthMethodsSupported"><c>client_secret_basic</c>, <c>client_secret_post</c>, <c>none</c>.</param>
+/// <param name="AuthorizationResponseIssParameterSupported">RFC 9207 section 3: always true, every authorization response carries <c>iss</c>.</param>
 internal sealed record AuthorizationServerMetadata(
     string Issuer,
     string AuthorizationEndpoint,
@@ -30,4 +31,5 @@ internal sealed record AuthorizationServerMetadata(
     IReadOnlyList<string> CodeChallengeMethodsSupported,
     IReadOnlyList<string> TokenEndpointAuthMethodsSupported,
     IReadOnlyList<string> IntrospectionEndpointAuthMethodsSupported,
-    IReadOnlyList<string> RevocationEndpointAuthMethodsSupported);
+    IReadOnlyList<string> RevocationEndpointAuthMethodsSupported,
+    bool AuthorizationResponseIssParameterSupported);

@@ -55,9 +55,10 @@ internal static class ClientScopes
             return true;
         }
 
-        if (!ScopeCatalog.TryParse(requested!, out var mask, out var unknown))
+        if (!ScopeCatalog.TryParse(requested!, out var mask, out _))
         {
-            problem = $"unknown scope '{unknown}'";
+            // Not echoed: error_description never repeats the client's input (the name is in the gateway's definition or it is not).
+            problem = "a requested scope is unknown";
             return false;
         }
 

@@ -54,7 +54,8 @@ internal sealed class MetadataEndpoint(IOptions<OAuthOptions> oauth, IssuerIdent
             CodeChallengeMethodsSupported: oauth.Value.AllowPlainPkce ? S256AndPlain : S256Only,
             TokenEndpointAuthMethodsSupported: AllAuthMethods,
             IntrospectionEndpointAuthMethodsSupported: SecretAuthMethods,
-            RevocationEndpointAuthMethodsSupported: AllAuthMethods);
+            RevocationEndpointAuthMethodsSupported: AllAuthMethods,
+            AuthorizationResponseIssParameterSupported: true);
     }
 
     /// <summary>The standard endpoint paths the document advertises (the stable external interface).</summary>

@@ -69,7 +69,7 @@ internal static class Pkce
                 problem = "code_challenge_method plain is not allowed here; use S256";
                 return false;
             default:
-                problem = $"unsupported code_challenge_method '{method}'; use S256";
+                problem = "unsupported code_challenge_method; use S256";
                 return false;
         }
     }

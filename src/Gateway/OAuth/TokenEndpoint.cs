@@ -31,6 +31,9 @@ internal sealed class TokenEndpoint(
     /// <summary>Largest accepted form body, in bytes.</summary>
     public const long MaxBodyBytes = 16 * 1024;
 
+    /// <summary>The grants' parameters (RFC 6749 sections 4.1.3, 4.3.2, 4.4.2, 6; RFC 7636 section 4.5); client credentials are the authenticator's.</summary>
+    private static readonly string[] SingleParameters = ["code", "redirect_uri", "code_verifier", "scope", "refresh_token", "username", "password"];
+
     /// <summary>Handles one token request.</summary>
     public async Task HandleAsync(HttpContext context)
     {
@@ -69,6 +72,17 @@ internal sealed class TokenEndpoint(
             return;
         }
 
+        // RFC 6749 section 3.2: "Request and response parameters MUST NOT be included more than once", checked here for
+        // every grant, so a repeated scope is invalid_request rather than a grant's invalid_scope.
+        foreach (var name in SingleParameters)
+        {
+            if (form[name].Count > 1)
+            {
+                await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, name + " was sent more than once");
+                return;
+            }
+        }
+
         var cancellationToken = context.RequestAborted;
         var result = grantType switch
         {
@@ -76,7 +90,7 @@ internal sealed class TokenEndpoint(
             GrantTypes.AuthorizationCode => await authorizationCode.HandleAsync(client, form, cancellationToken),
             GrantTypes.Password => await password.HandleAsync(client, form, context.Connection.RemoteIpAddress, cancellationToken),
             GrantTypes.RefreshToken => await refreshToken.HandleAsync(client, form, cancellationToken),
-            _ => GrantResult.Fail(ErrorCodes.UnsupportedGrantType, $"unknown grant_type '{grantType}'"),
+            _ => GrantResult.Fail(ErrorCodes.UnsupportedGrantType, "unsupported grant_type; use authorization_code, client_credentials, password or refresh_token"),
         };
 
         if (result.Refusal is { } refusal)

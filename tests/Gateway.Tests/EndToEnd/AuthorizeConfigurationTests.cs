@@ -63,4 +63,32 @@ public sealed class AuthorizeConfigurationTests(GatewayFixture fixture)
         Assert.Null(response.Headers.Location);
         Assert.Contains("HTTPS is required", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Authorize_RequirePkce_ConfidentialClientWithoutPkceRedirectsInvalidRequest_WithPkceShowsSignIn()
+    {
+        using var storage = new TempFolder();
+        await using var gateway = await GatewayProcess.StartAsync(storage.Path, fixture.Upstream.Address.ToString().TrimEnd('/'), "--OAuth:RequirePkce=true");
+        using var http = CreateBrowser(gateway.BaseAddress);
+        var client = await CreateClientAsync(http, [Callback], ["authorization_code"], publicClient: false);
+
+        using var without = await http.GetAsync(Url(client.ClientId, Callback, state: "r", codeChallenge: null));
+        using var with = await http.GetAsync(Url(client.ClientId, Callback, state: "r", codeChallenge: NewPkce().Challenge));
+
+        Assert.Equal(HttpStatusCode.SeeOther, without.StatusCode);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(without.Headers.Location!.Query);
+        Assert.Equal("invalid_request", query["error"].ToString());
+        Assert.Contains("PKCE required", query["error_description"].ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, with.StatusCode);
+    }
+
+    [Fact]
+    public async Task Authorize_ConfidentialClientWithoutPkce_AllowedByDefault()
+    {
+        var client = await CreateClientAsync(fixture.Http, [Callback], ["authorization_code"], publicClient: false);
+
+        using var response = await fixture.Http.GetAsync(Url(client.ClientId, Callback, state: "r", codeChallenge: null));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 }

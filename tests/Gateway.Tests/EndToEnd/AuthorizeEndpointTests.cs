@@ -128,9 +128,9 @@ public sealed class AuthorizeEndpointTests(GatewayFixture fixture) : IAsyncLifet
     }
 
     [Theory]
-    [InlineData(null)]
     [InlineData("id_token")]
-    public async Task Authorize_MissingOrUnsupportedResponseType_RedirectsUnsupportedResponseType(string? responseType)
+    [InlineData("code token")]
+    public async Task Authorize_UnsupportedResponseType_RedirectsUnsupportedResponseType(string responseType)
     {
         var client = await PublicClientAsync();
 

@@ -90,4 +90,83 @@ public sealed class CodeFlowTests(GatewayFixture fixture)
 
         await AssertErrorAsync(response, "invalid_grant");
     }
+
+    [Fact]
+    public async Task CodeReplay_ByAnotherClient_IsInvalidGrant_RevokesNothing_AndIsLoggedWithThePresentingClient()
+    {
+        var (client, username) = await SetUpAsync(publicClient: false, refreshLimit: 1);
+        var (other, _) = await SetUpAsync(publicClient: false);
+        using var browser = CreateBrowser(fixture.Gateway.BaseAddress);
+        var (code, pkce) = await GetCodeAsync(browser, client.ClientId, RedirectUri, username, Password, "view");
+        var tokens = await ReadTokensAsync(await ExchangeAsync(client, code, pkce.Verifier));
+
+        using var stolen = await ExchangeAsync(other, code, pkce.Verifier);
+
+        Assert.Contains("another client", await AssertErrorAsync(stolen, "invalid_grant"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(fixture.Http, tokens.AccessToken)).Status);
+        await ReadTokensAsync(await RefreshAsync(fixture.Http, client, tokens.RefreshToken!));
+        await WaitForLogAsync($"presented by client {other.ClientId}");
+    }
+
+    [Fact]
+    public async Task CodeReplay_PublicClientWithoutTheVerifier_IsInvalidGrant_RevokesNothing()
+    {
+        var (client, username) = await SetUpAsync(publicClient: true);
+        using var browser = CreateBrowser(fixture.Gateway.BaseAddress);
+        var (code, pkce) = await GetCodeAsync(browser, client.ClientId, RedirectUri, username, Password, "view");
+        var tokens = await ReadTokensAsync(await ExchangeAsync(client, code, pkce.Verifier));
+
+        using var unproven = await ExchangeAsync(client, code, NewPkce().Verifier);
+
+        await AssertErrorAsync(unproven, "invalid_grant");
+        Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(fixture.Http, tokens.AccessToken)).Status);
+        using var proven = await ExchangeAsync(client, code, pkce.Verifier);
+        await AssertErrorAsync(proven, "invalid_grant");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetBookingsAsync(fixture.Http, tokens.AccessToken)).Status);
+    }
+
+    [Fact]
+    public async Task RedirectUriOmittedAtAuthorize_TokenRequestWithOrWithoutIt_Succeeds()
+    {
+        var (client, username) = await SetUpAsync(publicClient: false);
+        using var browser = CreateBrowser(fixture.Gateway.BaseAddress);
+        var without = await CodeWithoutRedirectUriAsync(browser, client, username);
+        var with = await CodeWithoutRedirectUriAsync(browser, client, username);
+
+        using var omitted = await TokenAsync(fixture.Http, client, ("grant_type", "authorization_code"), ("code", without.Code), ("code_verifier", without.Verifier));
+        using var sent = await ExchangeAsync(client, with.Code, with.Verifier);
+
+        await ReadTokensAsync(omitted);
+        await ReadTokensAsync(sent);
+    }
+
+    [Fact]
+    public async Task RedirectUriSentAtAuthorize_TokenRequestWithoutIt_IsInvalidGrant()
+    {
+        var (client, username) = await SetUpAsync(publicClient: false);
+        using var browser = CreateBrowser(fixture.Gateway.BaseAddress);
+        var (code, pkce) = await GetCodeAsync(browser, client.ClientId, RedirectUri, username, Password);
+
+        using var response = await TokenAsync(fixture.Http, client, ("grant_type", "authorization_code"), ("code", code), ("code_verifier", pkce.Verifier));
+
+        Assert.Contains("redirect_uri", await AssertErrorAsync(response, "invalid_grant"), StringComparison.Ordinal);
+    }
+
+    private static async Task<(string Code, string Verifier)> CodeWithoutRedirectUriAsync(HttpClient browser, RegisteredClient client, string username)
+    {
+        var pkce = NewPkce();
+        var location = await RunAsync(browser, Url(client.ClientId, redirectUri: null, state: "o", codeChallenge: pkce.Challenge), username, Password);
+        Assert.StartsWith(RedirectUri + "?", location.ToString(), StringComparison.Ordinal);
+        return (Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(location.Query)["code"].ToString(), pkce.Verifier);
+    }
+
+    private async Task WaitForLogAsync(string text)
+    {
+        for (var i = 0; i < 100 && !fixture.Gateway.Output.Contains(text, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(text, fixture.Gateway.Output, StringComparison.Ordinal);
+    }
 }

@@ -10,7 +10,8 @@ namespace FastGateway.Tests.Infrastructure;
 /// <summary>
 /// Drives <c>/oauth2/authorize</c> the way a browser does, without one: a cookie jar, no automatic
 /// redirects, the hidden fields read from each page's form. Use <see cref="GetCodeAsync"/> to get an
-/// authorization code for token-endpoint tests.
+/// authorization code for token-endpoint tests. The cookie jar matters: it carries the antiforgery cookie and the
+/// <c>fastgateway.authorize</c> browser-binding cookie, without which every form post is refused.
 /// </summary>
 public static partial class AuthorizeFlow
 {

@@ -193,17 +193,21 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Redeem_CodeIssuedWithoutRedirectUri_MustBeRedeemedWithout()
+    public async Task Redeem_CodeIssuedWithoutRedirectUri_RedirectUriOptional_ButMustBeRegisteredWhenSent()
     {
+        // RFC 6749 section 4.1.3: redirect_uri is required at the token endpoint only when the authorization request had one.
         var client = Register();
-        var withUri = await IssueCodeAsync(client, redirectUri: null);
         var without = await IssueCodeAsync(client, redirectUri: null);
+        var withRegistered = await IssueCodeAsync(client, redirectUri: null);
+        var withOther = await IssueCodeAsync(client, redirectUri: null);
 
-        using var refused = await RedeemAsync(client, withUri, redirectUri: RedirectUri);
-        using var accepted = await RedeemAsync(client, without, redirectUri: null);
+        using var acceptedWithout = await RedeemAsync(client, without, redirectUri: null);
+        using var acceptedWithRegistered = await RedeemAsync(client, withRegistered, redirectUri: RedirectUri);
+        using var refused = await RedeemAsync(client, withOther, redirectUri: "https://app.example/other");
 
+        await ReadTokensAsync(acceptedWithout);
+        await ReadTokensAsync(acceptedWithRegistered);
         await AssertErrorAsync(refused, "invalid_grant");
-        await ReadTokensAsync(accepted);
     }
 
     [Fact]
