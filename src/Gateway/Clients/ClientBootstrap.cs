@@ -22,7 +22,10 @@ internal static class ClientBootstrap
                 throw new InvalidOperationException($"{section.Path} needs ClientId and ClientSecret.");
             }
 
-            var metadata = new ClientMetadataRequest(options.ClientId, options.ClientName, options.Scope, null, null, null, options.AccessTokenLifetime, null);
+            var metadata = new ClientMetadataRequest(options.ClientId, options.ClientName, options.Scope, null, null, null, options.AccessTokenLifetime, null)
+            {
+                Introspection = options.Introspection,
+            };
             if (ClientAdminEndpoints.Validate(metadata) is { } invalid)
             {
                 throw new InvalidOperationException($"{section.Path}: {invalid.Description}");

@@ -131,4 +131,7 @@ internal sealed record BootstrapClientOptions
 
     /// <summary>Access-token lifetime in seconds; -1 = never expires; unset = <see cref="OAuthOptions.AccessTokenLifetime"/>.</summary>
     public int? AccessTokenLifetime { get; set; }
+
+    /// <summary>May call the introspection endpoint (RFC 7662), as a resource server or Microgateway's client does; default false.</summary>
+    public bool? Introspection { get; set; }
 }

@@ -27,9 +27,12 @@ internal readonly record struct ClientAuthenticationResult(OAuthClient? Client, 
 /// <summary>
 /// Client authentication for the token, introspection and revocation endpoints, RFC 6749 section 2.3.1:
 /// HTTP Basic with form-urlencoded id and secret, or <c>client_id</c>/<c>client_secret</c> in the body.
-/// Using both at once is refused (RFC 6749 section 2.3: one method per request).
+/// Using both at once is refused (RFC 6749 section 2.3: one method per request). The method must be the one the
+/// client is registered with (RFC 7591 <c>token_endpoint_auth_method</c>): a client_secret_basic client that sends
+/// its secret in the form, or a client_secret_post client that uses Basic, gets <c>invalid_client</c>. During a
+/// rotation's grace period the previous secret works too (<see cref="ClientSecrets.VerifyClient"/>).
 /// </summary>
-internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients)
+internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients, TimeProvider time)
 {
     /// <summary>Authenticates the caller.</summary>
     /// <param name="authorization">The request's <c>Authorization</c> header values.</param>
@@ -84,10 +87,17 @@ internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients)
     {
         clients.TryGet(clientId, out var client);
         // Verify runs whether or not the client exists, so timing does not reveal which client_ids are registered.
-        var valid = ClientSecrets.Verify(client is { IsConfidential: true } ? client.SecretHash : null, secret);
-        return valid && client is not null
+        var valid = ClientSecrets.VerifyClient(client, secret, time.GetUtcNow().ToUnixTimeSeconds());
+        if (!valid || client is null)
+        {
+            return Fail(source, Errors.ErrorCodes.InvalidClient, "client authentication failed");
+        }
+
+        // Said only to a caller that knows the secret: the registered method is not revealed to others.
+        var used = source == ClientCredentialSource.Basic ? TokenEndpointAuthMethods.ClientSecretBasic : TokenEndpointAuthMethods.ClientSecretPost;
+        return string.Equals(client.TokenEndpointAuthMethod, used, StringComparison.Ordinal)
             ? new ClientAuthenticationResult(client, source, null, null)
-            : Fail(source, Errors.ErrorCodes.InvalidClient, "client authentication failed");
+            : Fail(source, Errors.ErrorCodes.InvalidClient, $"this client is registered for token_endpoint_auth_method {client.TokenEndpointAuthMethod}; authenticate with {(source == ClientCredentialSource.Basic ? "client_id and client_secret in the form body" : "HTTP Basic")} (RFC 7591 section 2)");
     }
 
     private static ClientAuthenticationResult Fail(ClientCredentialSource source, string error, string description) =>

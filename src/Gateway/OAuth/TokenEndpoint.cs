@@ -1,6 +1,8 @@
 using FastGateway.Errors;
+using FastGateway.Hosting;
 using FastGateway.Json;
 using FastGateway.OAuth.Grants;
+using Microsoft.Extensions.Options;
 
 namespace FastGateway.OAuth;
 
@@ -17,20 +19,37 @@ namespace FastGateway.OAuth;
 ///                      ──► TokenIssuer ──► FASTER (durable) ──► 200 JSON (section 5.1)
 /// </code>
 /// Errors follow RFC 6749 section 5.2: 400 JSON with <c>error</c> and <c>error_description</c>;
-/// <c>invalid_client</c> is 401, with <c>WWW-Authenticate: Basic</c> when Basic was used.
+/// <c>invalid_client</c> is 401, always with <c>WWW-Authenticate: Basic realm="FastGateway"</c>.
 /// </remarks>
 internal sealed class TokenEndpoint(
     ClientAuthenticator authenticator,
     ClientCredentialsGrant clientCredentials,
     AuthorizationCodeGrant authorizationCode,
     PasswordGrant password,
-    RefreshTokenGrant refreshToken)
+    RefreshTokenGrant refreshToken,
+    IOptions<CompatibilityOptions> compatibility,
+    IOptions<OAuthOptions> oauth)
 {
+    /// <summary>Apigee's <c>api_product_list</c>: the APIs of gateway.json, bracketed as Apigee prints it.</summary>
+    private static readonly string ApiProductList = BuildApiProductList();
+
+    /// <summary>The challenge of every <c>invalid_client</c> 401 (RFC 6749 section 5.2, RFC 7617).</summary>
+    public const string Challenge = "Basic realm=\"FastGateway\", charset=\"UTF-8\"";
+
     /// <summary>Largest accepted form body, in bytes.</summary>
     public const long MaxBodyBytes = 16 * 1024;
 
-    /// <summary>Handles one token request.</summary>
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Handles one token request; answers in the RFC 6749 section 5.1 shape.</summary>
+    public Task HandleAsync(HttpContext context) => HandleAsync(context, apigeeShape: false);
+
+    /// <summary>
+    /// Handles one token request of the Apigee alias: like <see cref="HandleAsync(HttpContext)"/>, but a success is in
+    /// Apigee's shape (<see cref="ApigeeTokenResponse"/>) unless <c>Compatibility:ApigeeResponseShape</c> is false.
+    /// Errors keep the RFC 6749 section 5.2 shape.
+    /// </summary>
+    public Task HandleApigeeAsync(HttpContext context) => HandleAsync(context, compatibility.Value.ApigeeResponseShape);
+
+    private async Task HandleAsync(HttpContext context, bool apigeeShape)
     {
         var request = context.Request;
         if (!request.HasFormContentType)
@@ -85,7 +104,25 @@ internal sealed class TokenEndpoint(
 
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
+        if (apigeeShape)
+        {
+            var apigee = ApigeeTokenResponse.From(tokens, client, compatibility.Value.ApigeeOrganizationName, ApiProductList, oauth.Value.RefreshTokenLifetime);
+            await context.Response.WriteAsJsonAsync(apigee, GatewayJsonContext.Default.ApigeeTokenResponse, contentType: "application/json; charset=utf-8");
+            return;
+        }
+
         await context.Response.WriteAsJsonAsync(tokens, GatewayJsonContext.Default.TokenResponse, contentType: "application/json; charset=utf-8");
+    }
+
+    private static string BuildApiProductList()
+    {
+        var names = new List<string>();
+        foreach (var api in Generated.GatewayDefinition.Apis)
+        {
+            names.Add(api.Name);
+        }
+
+        return $"[{string.Join(", ", names)}]";
     }
 
     /// <summary>Answers a failed client authentication (RFC 6749 section 5.2); shared with introspection and revocation.</summary>
@@ -96,11 +133,16 @@ internal sealed class TokenEndpoint(
             return ErrorResponse.WriteAsync(context, 400, result.Error!, result.Description!);
         }
 
-        if (result.Source == ClientCredentialSource.Basic)
-        {
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"FastGateway\", charset=\"UTF-8\"";
-        }
+        return WriteInvalidClientAsync(context, result.Description!);
+    }
 
-        return ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidClient, result.Description!);
+    /// <summary>
+    /// 401 <c>invalid_client</c> with a <c>WWW-Authenticate: Basic</c> challenge, whatever method the caller used:
+    /// RFC 7235 section 3.1 requires a challenge on every 401, and RFC 6749 section 5.2 names Basic.
+    /// </summary>
+    internal static Task WriteInvalidClientAsync(HttpContext context, string description)
+    {
+        context.Response.Headers.WWWAuthenticate = Challenge;
+        return ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidClient, description);
     }
 }
