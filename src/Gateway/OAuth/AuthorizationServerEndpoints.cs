@@ -56,19 +56,23 @@ internal static class AuthorizationServerEndpoints
         return app;
     }
 
-    /// <summary>Documents a token endpoint (the standard one or an alias).</summary>
-    internal static IEndpointConventionBuilder DocumentToken(this IEndpointConventionBuilder endpoint, string summary, string? note = null) => endpoint
+    /// <summary>Documents a token endpoint (the standard one or an alias); <paramref name="apigeeShape"/>: its 200 is <see cref="ApigeeTokenResponse"/>.</summary>
+    internal static IEndpointConventionBuilder DocumentToken(this IEndpointConventionBuilder endpoint, string summary, string? note = null, bool apigeeShape = false) => endpoint
         .DocumentOAuth(summary, note + "RFC 6749 section 3.2: every grant (authorization_code with PKCE, password, client_credentials, refresh_token with rotation and reuse detection). "
             + "Errors per section 5.2 with `Cache-Control: no-store`; `invalid_client` is 401 with `WWW-Authenticate: Basic realm=\"FastGateway\"`, also when the client used a method other than its registered `token_endpoint_auth_method`.", authenticatesClient: true)
         .AcceptsForm(OAuthFormFields.Token)
-        .Returns<TokenResponse>();
+        .ReturnsToken(apigeeShape);
+
+    private static IEndpointConventionBuilder ReturnsToken(this IEndpointConventionBuilder endpoint, bool apigeeShape) =>
+        apigeeShape ? endpoint.Returns<ApigeeTokenResponse>() : endpoint.Returns<TokenResponse>();
 
     /// <summary>Documents an introspection endpoint (the standard one or an alias).</summary>
     internal static IEndpointConventionBuilder DocumentIntrospection(this IEndpointConventionBuilder endpoint, string summary, string? note = null) => endpoint
         .DocumentOAuth(summary, note + "RFC 7662 section 2: a confidential client with the introspection permission (client metadata `introspection: true`: a resource server or a Microgateway's client) may introspect any token; other clients get 403 `unauthorized_client`, public clients 401 `invalid_client`. "
             + "Unknown, expired, revoked and consumed tokens answer 200 `{\"active\":false}`.", authenticatesClient: true)
         .AcceptsForm(OAuthFormFields.TokenParameter)
-        .Returns<IntrospectionResponse>();
+        .Returns<IntrospectionResponse>()
+        .Errors(403);
 
     /// <summary>Documents a revocation endpoint (the standard one or an alias).</summary>
     internal static IEndpointConventionBuilder DocumentRevocation(this IEndpointConventionBuilder endpoint, string summary, string? note = null) => endpoint

@@ -57,7 +57,8 @@ internal static class CompatibilityAliases
             .DocumentRevocation("Revocation, webMethods alias", "Same as POST /oauth2/revoke (webMethods pub.oauth:revokeToken). ");
         app.MapPost(ApigeeClientCredentialsAccessToken, https.Wrap(WithDefaultGrantType(apigeeToken, static request => request.Query["grant_type"])))
             .DocumentToken("Token endpoint, Apigee Edge alias", "Same as POST /oauth2/token; `grant_type` may come from the query string (Apigee Edge's default client-credentials URL), a form value wins. An empty body without a content type counts as an empty form. "
-                + "A success answers in Apigee's shape (values as strings, `issued_at` in milliseconds, `status`, `application_name`, `api_product_list`, `organization_name`, `developer.email`, `refresh_count`, `token_type` BearerToken) unless `Compatibility:ApigeeResponseShape` is false. ");
+                + "A success answers in Apigee's shape (values as strings, `issued_at` in milliseconds, `status`, `application_name`, `api_product_list`, `organization_name`, `developer.email`, `refresh_count`, `token_type` BearerToken) unless `Compatibility:ApigeeResponseShape` is false. ",
+                apigeeShape: true);
     }
 
     /// <summary>
