@@ -19,7 +19,7 @@ internal enum ClientCredentialSource : byte
 
 /// <summary>Outcome of client authentication at an OAuth endpoint.</summary>
 /// <param name="Client">The authenticated client, or null on failure.</param>
-/// <param name="Source">Where the credentials came from (decides the 401's <c>WWW-Authenticate</c>).</param>
+/// <param name="Source">Where the credentials came from (checked against the client's <c>token_endpoint_auth_method</c>).</param>
 /// <param name="Error">An <c>ErrorCodes</c> value on failure.</param>
 /// <param name="Description">What was wrong, on failure.</param>
 internal readonly record struct ClientAuthenticationResult(OAuthClient? Client, ClientCredentialSource Source, string? Error, string? Description);
