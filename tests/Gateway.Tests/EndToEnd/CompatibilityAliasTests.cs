@@ -161,6 +161,25 @@ public sealed class CompatibilityAliasTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task ApigeeAccessToken_PasswordGrant_RefreshTokenFieldsInApigeeShape()
+    {
+        var username = $"apg-{Guid.NewGuid():n}"[..20];
+        await GrantCalls.CreateUserAsync(Http, username, "outatime-1985");
+        var client = await CreateClientFromMetadataAsync(Http, """{"scope":"view","grant_types":["password","refresh_token"],"refresh_limit":2}""");
+
+        using var response = await PostFormAsync(Http, "/oauth/client_credential/accesstoken?grant_type=password", client,
+            [new("username", username), new("password", "outatime-1985")]);
+        var body = await ReadJsonAsync(response);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("refresh_token").GetString()));
+        Assert.Equal("approved", body.GetProperty("refresh_token_status").GetString());
+        Assert.Equal(body.GetProperty("issued_at").GetString(), body.GetProperty("refresh_token_issued_at").GetString());
+        Assert.Equal("2592000", body.GetProperty("refresh_token_expires_in").GetString()); // OAuth:RefreshTokenLifetime
+        Assert.Equal("0", body.GetProperty("refresh_count").GetString());
+    }
+
+    [Fact]
     public async Task ImportedApigeeCredentials_GetTokenAtApigeeAlias()
     {
         // An Apigee app's consumer key and 16-character consumer secret, imported unchanged.
