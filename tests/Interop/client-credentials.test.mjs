@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
-import { discover, clientCredentialsToken, insecure } from './gateway.mjs';
+import { discover, clientCredentialsToken, registerClient, insecure } from './gateway.mjs';
 
 let gateway;
 before(async () => {
@@ -29,11 +29,23 @@ test('client credentials with client_secret_basic: token works on the protected 
   assert.equal(response.status, 200);
 });
 
-test('client credentials with client_secret_post', async () => {
-  const { as, client, post } = gateway;
-  const response = await oauth.clientCredentialsGrantRequest(as, client, post, new URLSearchParams({ scope: 'view' }), insecure);
+test('client credentials with client_secret_post (a client registered for it)', async () => {
+  const { as } = gateway;
+  const { client, clientAuth } = await registerClient({ grantTypes: ['client_credentials'], authMethod: 'client_secret_post', scope: 'view' });
+  const response = await oauth.clientCredentialsGrantRequest(as, client, clientAuth, new URLSearchParams({ scope: 'view' }), insecure);
   const token = await oauth.processClientCredentialsResponse(as, client, response);
   assert.ok(token.access_token.length >= 43);
+});
+
+test('a client_secret_basic client sending its right secret in the form is a 401 (token_endpoint_auth_method enforced)', async () => {
+  const { as, client, post } = gateway;
+  const response = await oauth.clientCredentialsGrantRequest(as, client, post, new URLSearchParams({ scope: 'view' }), insecure);
+  await assert.rejects(oauth.processClientCredentialsResponse(as, client, response), (error) => {
+    assert.ok(error instanceof oauth.WWWAuthenticateChallengeError, String(error));
+    assert.equal(error.status, 401);
+    assert.equal(error.cause[0].scheme, 'basic');
+    return true;
+  });
 });
 
 test('a wrong secret (Basic) is a 401 with a Basic challenge, as RFC 6749 section 5.2 requires', async () => {
@@ -48,13 +60,15 @@ test('a wrong secret (Basic) is a 401 with a Basic challenge, as RFC 6749 sectio
   });
 });
 
-test('a wrong secret (post) is an invalid_client error body', async () => {
+test('a wrong secret (post) is a 401 with a Basic challenge too, and an invalid_client body', async () => {
   const { as, client } = gateway;
   const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretPost('wrong'), new URLSearchParams(), insecure);
+  assert.equal(response.status, 401);
+  assert.match(response.headers.get('www-authenticate'), /^Basic realm="FastGateway"/);
+  assert.equal((await response.clone().json()).error, 'invalid_client');
   await assert.rejects(oauth.processClientCredentialsResponse(as, client, response), (error) => {
-    assert.ok(error instanceof oauth.ResponseBodyError, String(error));
+    assert.ok(error instanceof oauth.WWWAuthenticateChallengeError, String(error));
     assert.equal(error.status, 401);
-    assert.equal(error.error, 'invalid_client');
     return true;
   });
 });

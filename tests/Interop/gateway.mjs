@@ -38,6 +38,22 @@ export async function discover() {
   };
 }
 
+/**
+ * The resource server's client from the environment (a confidential client_secret_basic client registered with
+ * `introspection: true`, as a resource server or a Microgateway is): the only kind of client the gateway lets
+ * call the introspection endpoint (RFC 7662 section 2.1).
+ */
+export function resourceServer() {
+  return { client: { client_id: env('FASTGATEWAY_CLIENT_ID') }, clientAuth: oauth.ClientSecretBasic(env('FASTGATEWAY_CLIENT_SECRET')) };
+}
+
+/** Introspects a token as the resource server (RFC 7662) through the library. */
+export async function introspectAsResourceServer({ as }, token) {
+  const { client, clientAuth } = resourceServer();
+  const response = await oauth.introspectionRequest(as, client, clientAuth, token, insecure);
+  return oauth.processIntrospectionResponse(as, client, response);
+}
+
 /** A client-credentials access token (RFC 6749 section 4.4) through the library. */
 export async function clientCredentialsToken({ as, client, basic }, scope = 'view') {
   const response = await oauth.clientCredentialsGrantRequest(as, client, basic, new URLSearchParams({ scope }), insecure);
@@ -79,21 +95,19 @@ export async function createUser() {
  * library's view of it: the client, its authentication method and its redirect URI. Nothing has to
  * listen on the redirect URI: the test reads the redirect's Location instead of following it.
  */
-export async function registerClient({ publicClient = false, grantTypes = ['authorization_code'], refreshLimit, scope = 'view book' } = {}) {
+export async function registerClient({ publicClient = false, grantTypes = ['authorization_code'], refreshLimit, scope = 'view book', authMethod = 'client_secret_basic' } = {}) {
   const redirectUri = `http://127.0.0.1:9/${uniqueName('callback')}`;
+  const method = publicClient ? 'none' : authMethod;
   const created = await admin('/admin/v1/clients', {
     client_name: uniqueName('interop-app'),
     scope,
     redirect_uris: [redirectUri],
     grant_types: grantTypes,
-    token_endpoint_auth_method: publicClient ? 'none' : 'client_secret_basic',
+    token_endpoint_auth_method: method,
     ...(refreshLimit === undefined ? {} : { refresh_limit: refreshLimit }),
   });
-  return {
-    client: { client_id: created.client_id },
-    clientAuth: publicClient ? oauth.None() : oauth.ClientSecretBasic(created.client_secret),
-    redirectUri,
-  };
+  const clientAuth = { none: () => oauth.None(), client_secret_basic: () => oauth.ClientSecretBasic(created.client_secret), client_secret_post: () => oauth.ClientSecretPost(created.client_secret) }[method]();
+  return { client: { client_id: created.client_id }, clientAuth, redirectUri };
 }
 
 function htmlDecode(text) {

@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
-import { discover, clientCredentialsToken, insecure } from './gateway.mjs';
+import { discover, clientCredentialsToken, registerClient, insecure } from './gateway.mjs';
 
 let gateway;
 before(async () => {
@@ -60,4 +60,31 @@ test('revocation: an unknown token is still a success', async () => {
   const { as, client, basic } = gateway;
   const response = await oauth.revocationRequest(as, client, basic, 'y'.repeat(43), insecure);
   await oauth.processRevocationResponse(response);
+});
+
+test('introspection: a client without the introspection permission is refused (403 unauthorized_client)', async () => {
+  const { as } = gateway;
+  const token = await clientCredentialsToken(gateway, 'view');
+  const app = await registerClient({ grantTypes: ['client_credentials'], scope: 'view' });
+  const response = await oauth.introspectionRequest(as, app.client, app.clientAuth, token.access_token, insecure);
+  await assert.rejects(oauth.processIntrospectionResponse(as, app.client, response), (error) => {
+    assert.ok(error instanceof oauth.ResponseBodyError, String(error));
+    assert.equal(error.status, 403);
+    assert.equal(error.error, 'unauthorized_client');
+    return true;
+  });
+});
+
+test("revocation: another client's token is refused (RFC 7009 section 2.1) and keeps working", async () => {
+  const { as } = gateway;
+  const token = await clientCredentialsToken(gateway, 'view');
+  const other = await registerClient({ grantTypes: ['client_credentials'], scope: 'view' });
+  const response = await oauth.revocationRequest(as, other.client, other.clientAuth, token.access_token, insecure);
+  await assert.rejects(oauth.processRevocationResponse(response), (error) => {
+    assert.ok(error instanceof oauth.ResponseBodyError, String(error));
+    assert.equal(error.status, 400);
+    assert.equal(error.error, 'unauthorized_client');
+    return true;
+  });
+  assert.equal((await getBookings(token.access_token)).status, 200);
 });

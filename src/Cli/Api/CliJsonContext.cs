@@ -17,6 +17,7 @@ namespace FastGateway.Cli.Api;
 [JsonSerializable(typeof(ClientMetadataRequest))]
 [JsonSerializable(typeof(ClientPatchRequest))]
 [JsonSerializable(typeof(ClientInformationResponse))]
+[JsonSerializable(typeof(SecretRotationRequest))]
 [JsonSerializable(typeof(UserCreateRequest))]
 [JsonSerializable(typeof(UserPatchRequest))]
 [JsonSerializable(typeof(UserResponse))]

@@ -7,11 +7,11 @@ using FastGateway.Contracts.Admin;
 namespace FastGateway.Cli.Commands;
 
 /// <summary>
-/// <c>clients create|list|get|update|delete|rotate-secret|suspend|resume</c>: applications through
-/// <c>/admin/v1/clients</c>. A client secret is printed only by create and rotate-secret, the one time the gateway
-/// returns it.
+/// <c>clients create|list|get|update|delete|rotate-secret|suspend|resume|allow-introspection|deny-introspection|import-apigee</c>:
+/// applications through <c>/admin/v1/clients</c>. A client secret is printed only by create and rotate-secret, the one
+/// time the gateway returns it; an imported secret (<c>--client-secret-stdin</c>, <c>import-apigee</c>) is never printed.
 /// </summary>
-internal static class ClientsCommand
+internal static partial class ClientsCommand
 {
     private const string SecretNotice = "The client secret is shown only this once: store it now (rotate-secret issues a new one).";
 
@@ -27,6 +27,9 @@ internal static class ClientsCommand
         command.Subcommands.Add(RotateSecretCommand());
         command.Subcommands.Add(SuspendCommand("suspend", suspended: true, "Suspend a client: its tokens stop working at once and it gets no new ones"));
         command.Subcommands.Add(SuspendCommand("resume", suspended: false, "Resume a suspended client: its unexpired tokens work again"));
+        command.Subcommands.Add(IntrospectionCommand("allow-introspection", allowed: true, "Let a client call the introspection endpoint (a resource server or a Microgateway's client)"));
+        command.Subcommands.Add(IntrospectionCommand("deny-introspection", allowed: false, "Take the introspection permission away from a client"));
+        command.Subcommands.Add(ImportApigeeCommand());
         return command;
     }
 
@@ -47,24 +50,39 @@ internal static class ClientsCommand
         var lifetime = new Option<int?>("--access-token-lifetime") { Description = "Access-token lifetime in seconds; -1 = never expires [default: the gateway's]", HelpName = "seconds" };
         var refreshLimit = new Option<int?>("--refresh-limit") { Description = "Times a refresh token may be used; needs --grant-type refresh_token [default: 0, none issued]", HelpName = "count" };
         var rateLimit = RateLimitOption("Quota on the protected APIs: REQUESTS/WINDOW_SECONDS, e.g. 100/60 [default: unlimited]");
+        var authMethod = AuthMethodOption();
+        var introspection = new Option<bool>("--introspection") { Description = "May call the introspection endpoint (a resource server or a Microgateway's client)" };
+        var secretStdin = new Option<bool>("--client-secret-stdin")
+        {
+            Description = "Import an existing secret (16-512 characters) read from stdin, with --client-id, instead of generating one",
+        };
 
-        var command = new Command("create", "Register a client; prints its secret once") { clientId, name, scope, grantTypes, redirectUris, isPublic, lifetime, refreshLimit, rateLimit };
+        var command = new Command("create", "Register a client; prints its secret once") { clientId, name, scope, grantTypes, redirectUris, isPublic, lifetime, refreshLimit, authMethod, introspection, secretStdin, rateLimit };
         command.SetAction(CommandRunner.Run(async context =>
         {
+            var imported = context.Get(secretStdin);
+            if (imported && (context.Get(isPublic) || string.IsNullOrEmpty(context.Get(clientId))))
+            {
+                throw new UsageException("--client-secret-stdin imports an existing client: give its --client-id, and not --public");
+            }
+
             var request = new ClientMetadataRequest(
                 context.Get(clientId),
                 context.Get(name),
                 context.Get(scope),
                 NullIfEmpty(context.Get(grantTypes)),
                 NullIfEmpty(context.Get(redirectUris)),
-                context.Get(isPublic) ? "none" : null,
+                context.Get(isPublic) ? "none" : context.Get(authMethod),
                 context.Get(lifetime),
                 context.Get(refreshLimit))
             {
                 RateLimit = ParseRateLimit(context.Get(rateLimit), allowNone: false),
+                Introspection = context.Get(introspection) ? true : null,
+                ClientSecret = imported ? await SecretInput.ReadAsync("client secret") : null,
             };
             var created = await context.Api.SendAsync(HttpMethod.Post, "/admin/v1/clients", request, CliJsonContext.Default.ClientMetadataRequest, context.CancellationToken);
-            WriteClient(context, created!.Value, withSecretNotice: true);
+            // An imported secret is the operator's own: not printed back.
+            WriteClient(context, imported ? WithoutSecret(created!.Value) : created!.Value, withSecretNotice: !imported);
             return ExitCodes.Success;
         }));
         return command;
@@ -206,10 +224,18 @@ internal static class ClientsCommand
     private static Command RotateSecretCommand()
     {
         var id = ClientIdArgument();
-        var command = new Command("rotate-secret", "Issue a new client secret (printed once); the old one stops working at once, issued tokens stay valid") { id };
+        var grace = new Option<int?>("--grace-seconds")
+        {
+            Description = "Keep the old secret working this many seconds more (0-2592000), so deployed clients can switch [default: 0, it stops at once]",
+            HelpName = "seconds",
+        };
+        var command = new Command("rotate-secret", "Issue a new client secret (printed once); the old one stops working at once or after --grace-seconds, issued tokens stay valid") { id, grace };
         command.SetAction(CommandRunner.Run(async context =>
         {
-            var client = await context.Api.SendAsync(HttpMethod.Post, ClientPath(context.Get(id)!) + "/secret", context.CancellationToken);
+            var path = ClientPath(context.Get(id)!) + "/secret";
+            var client = context.Get(grace) is { } seconds
+                ? await context.Api.SendAsync(HttpMethod.Post, path, new SecretRotationRequest(seconds), CliJsonContext.Default.SecretRotationRequest, context.CancellationToken)
+                : await context.Api.SendAsync(HttpMethod.Post, path, context.CancellationToken);
             WriteClient(context, client!.Value, withSecretNotice: true);
             return ExitCodes.Success;
         }));
@@ -227,6 +253,53 @@ internal static class ClientsCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static Command IntrospectionCommand(string name, bool allowed, string description)
+    {
+        var id = ClientIdArgument();
+        var command = new Command(name, description) { id };
+        command.SetAction(CommandRunner.Run(async context =>
+        {
+            var patch = new ClientPatchRequest(null, null, null, null, null, null, null, null) { Introspection = allowed };
+            var client = await context.Api.SendAsync(HttpMethod.Patch, ClientPath(context.Get(id)!), patch, CliJsonContext.Default.ClientPatchRequest, context.CancellationToken);
+            WriteClient(context, client!.Value, withSecretNotice: false);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Option<string> AuthMethodOption()
+    {
+        var option = new Option<string>("--token-endpoint-auth-method")
+        {
+            Description = "How the client authenticates: client_secret_basic (HTTP Basic) or client_secret_post (form fields); the other is refused [default: client_secret_basic]",
+            HelpName = "method",
+        };
+        option.AcceptOnlyFromAmong("client_secret_basic", "client_secret_post");
+        return option;
+    }
+
+    /// <summary>The client's JSON without <c>client_secret</c>.</summary>
+    private static JsonElement WithoutSecret(JsonElement client)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            foreach (var member in client.EnumerateObject())
+            {
+                if (member.Name != "client_secret")
+                {
+                    member.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(stream.ToArray());
+        return document.RootElement.Clone();
     }
 
     private static string ClientPath(string clientId) => $"/admin/v1/clients/{Uri.EscapeDataString(clientId)}";
@@ -250,12 +323,19 @@ internal static class ClientsCommand
                 ("scope", Text.OrDash(client.Scope)),
                 ("grant_types", Text.List(client.GrantTypes)),
                 ("redirect_uris", Text.List(client.RedirectUris)),
+                ("token_endpoint_auth_method", client.TokenEndpointAuthMethod),
+                ("introspection", client.Introspection ? "allowed" : "no"),
                 ("access_token_lifetime", client.AccessTokenLifetime is { } seconds ? Text.Number(seconds) : "(gateway default)"),
                 ("refresh_limit", Text.Number(client.RefreshLimit)),
                 ("rate_limit", client.RateLimit is { } limit ? $"{Text.Number(limit.Requests)} requests per {Text.Number(limit.WindowSeconds)} s" : "(unlimited)"),
                 ("suspended", client.Suspended ? "yes" : "no"),
                 ("issued_at", Text.Time(client.ClientIdIssuedAt)),
             };
+            if (client.PreviousClientSecretExpiresAt is { } previous)
+            {
+                fields.Add(("previous_secret_expires", Text.Time(previous)));
+            }
+
             if (client.ClientSecret is { } secret)
             {
                 fields.Add(("client_secret", secret));

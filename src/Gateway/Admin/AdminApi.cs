@@ -54,7 +54,8 @@ internal static class AdminApi
         var admin = app.MapGroup("/admin/v1").RequireAdminKey(Protect);
         var clients = app.Services.GetRequiredService<ClientAdminEndpoints>();
         admin.MapPost("/clients", clients.CreateAsync)
-            .DocumentAdmin("Register an application", "RFC 7591 client metadata plus `access_token_lifetime` (seconds, -1 = never expires), `refresh_limit` and `rate_limit` (`{\"requests\": N, \"window_seconds\": S}`: a quota on the protected APIs, over it 429 with Retry-After); unknown fields are refused. "
+            .DocumentAdmin("Register an application", "RFC 7591 client metadata (also `response_types`, `client_uri`, `logo_uri`, `contacts`, `tos_uri`, `policy_uri`, `jwks_uri`, `software_id`, `software_version`) plus `access_token_lifetime` (seconds, -1 = never expires), `refresh_limit`, `introspection` (may call the introspection endpoint) and `rate_limit` (`{\"requests\": N, \"window_seconds\": S}`: a quota on the protected APIs, over it 429 with Retry-After); unknown fields are refused. "
+                + "To import an existing application, send its `client_id` and `client_secret` (at least 16 characters). "
                 + "Answers 201 with the client information and, for a confidential client, its `client_secret`, shown this once (stored only as a SHA-256 hash).")
             .AcceptsJson<ClientMetadataRequest>()
             .Returns<ClientInformationResponse>(201)
@@ -88,7 +89,8 @@ internal static class AdminApi
             .ReturnsEmpty(204, "Deleted.")
             .Errors(404);
         admin.MapPost("/clients/{client_id}/secret", clients.RotateSecretAsync)
-            .DocumentAdmin("Rotate an application's secret", "Returns the new secret once; the old one stops working at the token endpoint at once. Issued tokens stay valid.")
+            .DocumentAdmin("Rotate an application's secret", "Returns the new secret once. The old one stops working at once, or after `grace_seconds` (JSON body or query, 0-2592000) so deployed clients can switch over; `previous_client_secret_expires_at` says when. Issued tokens stay valid.")
+            .AcceptsJson<SecretRotationRequest>()
             .Returns<ClientInformationResponse>()
             .Errors(400, 404, 409);
         admin.MapGet("/users", users.ListAsync)

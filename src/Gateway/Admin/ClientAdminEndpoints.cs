@@ -25,10 +25,25 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
     /// <summary>Largest accepted JSON body, in bytes.</summary>
     public const long MaxBodyBytes = 64 * 1024;
 
+    /// <summary>RFC 6749 section 3.1.1 response type of the authorization code grant.</summary>
+    private const string ResponseTypeCode = "code";
+
+    /// <summary>RFC 6749 section 3.1.1 response type of the implicit grant.</summary>
+    private const string ResponseTypeToken = "token";
+
+    /// <summary>Longest accepted descriptive URL (client_uri, logo_uri, ...), in characters.</summary>
+    private const int MaxUriLength = 2000;
+
     private static readonly System.Buffers.SearchValues<char> ClientIdChars =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-");
 
-    /// <summary>Registers a client; 201 with the client information and its secret (shown once).</summary>
+    /// <summary>The current time, Unix seconds.</summary>
+    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>
+    /// Registers a client; 201 with the client information and its secret (shown once). With <c>client_id</c> and
+    /// <c>client_secret</c> in the body, an existing application is imported with its credentials unchanged.
+    /// </summary>
     public async Task CreateAsync(HttpContext context)
     {
         var request = await AdminJson.ReadAsync(context, GatewayJsonContext.Default.ClientMetadataRequest, MaxBodyBytes);
@@ -44,8 +59,9 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
             return;
         }
 
-        var secret = request.TokenEndpointAuthMethod == TokenEndpointAuthMethods.None ? null : ClientSecrets.Generate();
-        var client = ToClient(request, secret, time.GetUtcNow().ToUnixTimeSeconds());
+        // An imported secret (client_secret in the body) keeps an existing application's credentials unchanged.
+        var secret = request.TokenEndpointAuthMethod == TokenEndpointAuthMethods.None ? null : request.ClientSecret ?? ClientSecrets.Generate();
+        var client = ToClient(request, secret, Now);
 
         if (!clients.TryAdd(client))
         {
@@ -59,7 +75,7 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
         context.Response.StatusCode = 201;
         context.Response.Headers.Location = $"/admin/v1/clients/{Uri.EscapeDataString(client.ClientId)}";
         context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsJsonAsync(ClientInformation.From(client, secret), GatewayJsonContext.Default.ClientInformationResponse);
+        await context.Response.WriteAsJsonAsync(ClientInformation.From(client, secret, Now), GatewayJsonContext.Default.ClientInformationResponse);
     }
 
     /// <summary>Returns a client without its secret; 404 when unknown.</summary>
@@ -72,7 +88,7 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
             return;
         }
 
-        await context.Response.WriteAsJsonAsync(ClientInformation.From(client, null), GatewayJsonContext.Default.ClientInformationResponse);
+        await context.Response.WriteAsJsonAsync(ClientInformation.From(client, null, Now), GatewayJsonContext.Default.ClientInformationResponse);
     }
 
     /// <summary>Builds the stored client from validated metadata, applying RFC 7591 defaults.</summary>
@@ -92,6 +108,17 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
         RefreshLimit = request.RefreshLimit ?? 0,
         ClientIdIssuedAt = issuedAt,
         RateLimit = request.RateLimit,
+        SecretExpiresAt = secret is null ? 0 : request.ClientSecretExpiresAt ?? 0,
+        Introspection = request.Introspection ?? false,
+        ResponseTypes = request.ResponseTypes,
+        ClientUri = request.ClientUri,
+        LogoUri = request.LogoUri,
+        Contacts = request.Contacts is { Count: > 0 } contacts ? contacts : null,
+        TosUri = request.TosUri,
+        PolicyUri = request.PolicyUri,
+        JwksUri = request.JwksUri,
+        SoftwareId = request.SoftwareId,
+        SoftwareVersion = request.SoftwareVersion,
     };
 
     /// <summary>Checks metadata; returns the error to answer, or null when valid.</summary>
@@ -138,11 +165,16 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
         {
             foreach (var uri in uris)
             {
-                if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Fragment.Length != 0)
+                if (!RedirectUriPolicy.IsAllowed(uri, out var refused))
                 {
-                    return (ErrorCodes.InvalidRedirectUri, $"redirect URI '{uri}' must be absolute and without a fragment (RFC 6749 section 3.1.2)");
+                    return (ErrorCodes.InvalidRedirectUri, refused);
                 }
             }
+        }
+
+        if ((ValidateSecret(request, method) ?? ValidateResponseTypes(request) ?? ValidateDescription(request)) is { } described)
+        {
+            return (ErrorCodes.InvalidClientMetadata, described);
         }
 
         if (request.AccessTokenLifetime is { } lifetime && lifetime is 0 or < -1)
@@ -168,5 +200,90 @@ internal sealed partial class ClientAdminEndpoints(DurableRegistry<OAuthClient> 
         }
 
         return null;
+    }
+
+    /// <summary>An imported <c>client_secret</c> and <c>client_secret_expires_at</c>; the problem, or null.</summary>
+    private static string? ValidateSecret(ClientMetadataRequest request, string method)
+    {
+        if (request.ClientSecret is { } secret)
+        {
+            if (method == TokenEndpointAuthMethods.None)
+            {
+                return "a public client (token_endpoint_auth_method none) has no client_secret";
+            }
+
+            if (secret.Length is < ClientSecrets.MinimumImportedLength or > ClientSecrets.MaximumImportedLength || secret.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || secret.Contains('\u007f', StringComparison.Ordinal))
+            {
+                return $"client_secret must be {ClientSecrets.MinimumImportedLength}-{ClientSecrets.MaximumImportedLength} characters without control characters (a shorter secret can be guessed)";
+            }
+        }
+
+        return request.ClientSecretExpiresAt is < 0 ? "client_secret_expires_at must be Unix seconds, or 0 for a secret that does not expire" : null;
+    }
+
+    /// <summary>RFC 7591 section 2.1: response_types agree with grant_types (code with authorization_code, token with implicit).</summary>
+    private static string? ValidateResponseTypes(ClientMetadataRequest request)
+    {
+        if (request.ResponseTypes is not { } responseTypes)
+        {
+            return null;
+        }
+
+        var grants = request.GrantTypes ?? [GrantTypes.ClientCredentials];
+        foreach (var responseType in responseTypes)
+        {
+            var grant = responseType switch
+            {
+                ResponseTypeCode => GrantTypes.AuthorizationCode,
+                ResponseTypeToken => GrantTypes.Implicit,
+                _ => null,
+            };
+            if (grant is null)
+            {
+                return $"unknown response type '{responseType}'; use code or token";
+            }
+
+            if (!grants.Contains(grant))
+            {
+                return $"response type '{responseType}' needs grant type {grant} in grant_types (RFC 7591 section 2.1)";
+            }
+        }
+
+        if (grants.Contains(GrantTypes.AuthorizationCode) && !responseTypes.Contains(ResponseTypeCode))
+        {
+            return "grant type authorization_code needs response type code in response_types (RFC 7591 section 2.1)";
+        }
+
+        return grants.Contains(GrantTypes.Implicit) && !responseTypes.Contains(ResponseTypeToken)
+            ? "grant type implicit needs response type token in response_types (RFC 7591 section 2.1)"
+            : null;
+    }
+
+    /// <summary>The descriptive RFC 7591 fields: URLs absolute http(s) (jwks_uri https), short strings; the problem, or null.</summary>
+    private static string? ValidateDescription(ClientMetadataRequest request)
+    {
+        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("client_uri", request.ClientUri), ("logo_uri", request.LogoUri), ("tos_uri", request.TosUri), ("policy_uri", request.PolicyUri), ("jwks_uri", request.JwksUri)])
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            var secureOnly = name == "jwks_uri";
+            if (value.Length > MaxUriLength || !Uri.TryCreate(value, UriKind.Absolute, out var parsed)
+                || !(parsed.Scheme == Uri.UriSchemeHttps || (!secureOnly && parsed.Scheme == Uri.UriSchemeHttp)))
+            {
+                return $"{name} must be an absolute {(secureOnly ? "https" : "http(s)")} URL of at most {MaxUriLength} characters";
+            }
+        }
+
+        if (request.Contacts is { } contacts && (contacts.Count > 20 || contacts.Any(c => string.IsNullOrWhiteSpace(c) || c.Length > 320)))
+        {
+            return "contacts must be at most 20 non-empty values of at most 320 characters (usually e-mail addresses)";
+        }
+
+        return request.SoftwareId is { Length: > 200 } || request.SoftwareVersion is { Length: > 200 }
+            ? "software_id and software_version are at most 200 characters"
+            : null;
     }
 }

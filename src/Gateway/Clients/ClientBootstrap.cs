@@ -25,6 +25,7 @@ internal static class ClientBootstrap
             var metadata = new ClientMetadataRequest(options.ClientId, options.ClientName, options.Scope, null, null, null, options.AccessTokenLifetime, null)
             {
                 RateLimit = options.RateLimit is { } limit ? new RateLimit(limit.Requests, limit.WindowSeconds) : null,
+                Introspection = options.Introspection,
             };
             if (ClientAdminEndpoints.Validate(metadata) is { } invalid)
             {

@@ -8,10 +8,18 @@ namespace FastGateway.Clients;
 /// <remarks>
 /// Secrets we generate carry 256 bits from a CSPRNG, so a fast hash (SHA-256) is enough: there is
 /// no dictionary to brute-force, and the token endpoint stays cheap. Operator-chosen secrets
-/// (<c>Bootstrap:Clients</c>) should be as long; the README says so.
+/// (<c>Bootstrap:Clients</c>) should be as long; the README says so. Imported secrets
+/// (<c>client_secret</c> on <c>POST /admin/v1/clients</c>) must have at least <see cref="MinimumImportedLength"/>
+/// characters: Apigee's consumer secrets have 16.
 /// </remarks>
 internal static class ClientSecrets
 {
+    /// <summary>Fewest characters of an operator-chosen secret (an Apigee consumer secret has 16).</summary>
+    public const int MinimumImportedLength = 16;
+
+    /// <summary>Most characters of an operator-chosen secret.</summary>
+    public const int MaximumImportedLength = 512;
+
     /// <summary>A new secret: 32 random bytes, base64url (43 chars).</summary>
     public static string Generate() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
@@ -29,5 +37,24 @@ internal static class ClientSecrets
             && written == SHA256.HashSizeInBytes;
         var actual = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         return CryptographicOperations.FixedTimeEquals(actual, expected) && known;
+    }
+
+    /// <summary>
+    /// Checks a presented secret against a client's current secret and, during a rotation's grace period, its
+    /// previous one. Both comparisons run, each in constant time, whatever the outcome, so timing tells neither which
+    /// secret matched nor whether the client exists.
+    /// </summary>
+    /// <param name="client">The client, or null when unknown.</param>
+    /// <param name="presented">The secret the caller sent.</param>
+    /// <param name="now">The current time, Unix seconds (secret expiry).</param>
+    /// <returns>Whether an unexpired secret of the client matches.</returns>
+    public static bool VerifyClient(OAuthClient? client, string presented, long now)
+    {
+        var confidential = client is { IsConfidential: true };
+        var current = Verify(confidential ? client!.SecretHash : null, presented)
+            && (client!.SecretExpiresAt == 0 || now < client.SecretExpiresAt);
+        var previous = Verify(confidential ? client!.PreviousSecretHash : null, presented)
+            && now < client!.PreviousSecretExpiresAt;
+        return current | previous;
     }
 }

@@ -83,6 +83,48 @@ internal sealed record OAuthClient
     /// <summary>Suspended by an operator: its tokens are refused and it gets no new ones, until resumed.</summary>
     public bool Suspended { get; init; }
 
+    /// <summary>RFC 7591 <c>client_secret_expires_at</c>: when <see cref="SecretHash"/> stops working, Unix seconds; 0 = never.</summary>
+    public long SecretExpiresAt { get; init; }
+
+    /// <summary>
+    /// Base64 SHA-256 of the secret before the last rotation with a grace period; null when there is none. Valid
+    /// until <see cref="PreviousSecretExpiresAt"/>.
+    /// </summary>
+    public string? PreviousSecretHash { get; init; }
+
+    /// <summary>When <see cref="PreviousSecretHash"/> stops working, Unix seconds.</summary>
+    public long PreviousSecretExpiresAt { get; init; }
+
+    /// <summary>May call the introspection endpoint (RFC 7662 section 2.1): a resource server or a Microgateway's client.</summary>
+    public bool Introspection { get; init; }
+
+    /// <summary>RFC 7591 <c>response_types</c>; null = derived from <see cref="GrantTypes"/>.</summary>
+    public IReadOnlyList<string>? ResponseTypes { get; init; }
+
+    /// <summary>RFC 7591 <c>client_uri</c>.</summary>
+    public string? ClientUri { get; init; }
+
+    /// <summary>RFC 7591 <c>logo_uri</c>.</summary>
+    public string? LogoUri { get; init; }
+
+    /// <summary>RFC 7591 <c>contacts</c>.</summary>
+    public IReadOnlyList<string>? Contacts { get; init; }
+
+    /// <summary>RFC 7591 <c>tos_uri</c>.</summary>
+    public string? TosUri { get; init; }
+
+    /// <summary>RFC 7591 <c>policy_uri</c>.</summary>
+    public string? PolicyUri { get; init; }
+
+    /// <summary>RFC 7591 <c>jwks_uri</c> (stored and shown; the gateway does not use client keys).</summary>
+    public string? JwksUri { get; init; }
+
+    /// <summary>RFC 7591 <c>software_id</c>.</summary>
+    public string? SoftwareId { get; init; }
+
+    /// <summary>RFC 7591 <c>software_version</c>.</summary>
+    public string? SoftwareVersion { get; init; }
+
     /// <summary>Whether the client has a secret (RFC 6749 section 2.1 confidential client).</summary>
     [JsonIgnore]
     public bool IsConfidential => SecretHash.Length != 0;

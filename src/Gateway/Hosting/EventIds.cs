@@ -32,7 +32,9 @@ internal static class EventIds
     public const int RefreshSuperseded = 1131;
     /// <summary>A token introspected (RFC 7662).</summary>
     public const int Introspected = 1150;
-    /// <summary>A client tried to revoke another client's token (left untouched, RFC 7009).</summary>
+    /// <summary>A client without the introspection permission tried to introspect (403, RFC 7662 section 2.1).</summary>
+    public const int IntrospectionRefused = 1151;
+    /// <summary>A client tried to revoke another client's token (refused and left untouched, RFC 7009).</summary>
     public const int RevokeNotOwner = 1152;
 
     /// <summary>Upstream did not answer in time (504).</summary>

@@ -197,4 +197,7 @@ internal sealed record BootstrapClientOptions
 
     /// <summary>Quota on the protected APIs (client metadata <c>rate_limit</c>); unset = unlimited.</summary>
     public BootstrapRateLimitOptions? RateLimit { get; set; }
+
+    /// <summary>May call the introspection endpoint (RFC 7662), as a resource server or Microgateway's client does; default false.</summary>
+    public bool? Introspection { get; set; }
 }

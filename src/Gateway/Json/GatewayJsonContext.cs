@@ -22,6 +22,8 @@ namespace FastGateway.Json;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(ApigeeTokenResponse))]
+[JsonSerializable(typeof(SecretRotationRequest))]
 [JsonSerializable(typeof(ClientMetadataRequest))]
 [JsonSerializable(typeof(ClientInformationResponse))]
 [JsonSerializable(typeof(List<OAuthClient>))]

@@ -21,7 +21,7 @@ internal enum ClientCredentialSource : byte
 
 /// <summary>Outcome of client authentication at an OAuth endpoint.</summary>
 /// <param name="Client">The authenticated client, or null on failure.</param>
-/// <param name="Source">Where the credentials came from (decides the 401's <c>WWW-Authenticate</c>).</param>
+/// <param name="Source">Where the credentials came from (checked against the client's <c>token_endpoint_auth_method</c>).</param>
 /// <param name="Error">An <c>ErrorCodes</c> value on failure.</param>
 /// <param name="Description">What was wrong, on failure.</param>
 /// <param name="Refusal">Set when the failure limits refused the attempt before the secret was checked (429 with <c>Retry-After</c>).</param>
@@ -30,11 +30,14 @@ internal readonly record struct ClientAuthenticationResult(OAuthClient? Client, 
 /// <summary>
 /// Client authentication for the token, introspection and revocation endpoints, RFC 6749 section 2.3.1:
 /// HTTP Basic with form-urlencoded id and secret, or <c>client_id</c>/<c>client_secret</c> in the body.
-/// Using both at once is refused (RFC 6749 section 2.3: one method per request). Guessing is limited (RFC 6749
-/// section 10.10): failed attempts are counted per remote address and per client_id, and once either has used up its
-/// failures the attempt is refused with 429 before the secret is checked (<see cref="CredentialThrottle"/>).
+/// Using both at once is refused (RFC 6749 section 2.3: one method per request). The method must be the one the
+/// client is registered with (RFC 7591 <c>token_endpoint_auth_method</c>): a client_secret_basic client that sends
+/// its secret in the form, or a client_secret_post client that uses Basic, gets <c>invalid_client</c>. During a
+/// rotation's grace period the previous secret works too (<see cref="ClientSecrets.VerifyClient"/>). Guessing is
+/// limited (RFC 6749 section 10.10): failed attempts are counted per remote address and per client_id, and once either
+/// has used up its failures the attempt is refused with 429 before the secret is checked (<see cref="CredentialThrottle"/>).
 /// </summary>
-internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients, CredentialThrottle throttle)
+internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients, CredentialThrottle throttle, TimeProvider time)
 {
     /// <summary>Authenticates the caller.</summary>
     /// <param name="authorization">The request's <c>Authorization</c> header values.</param>
@@ -98,10 +101,17 @@ internal sealed class ClientAuthenticator(DurableRegistry<OAuthClient> clients, 
 
         clients.TryGet(clientId, out var client);
         // Verify runs whether or not the client exists, so timing does not reveal which client_ids are registered.
-        var valid = ClientSecrets.Verify(client is { IsConfidential: true } ? client.SecretHash : null, secret);
-        return valid && client is not null
+        var valid = ClientSecrets.VerifyClient(client, secret, time.GetUtcNow().ToUnixTimeSeconds());
+        if (!valid || client is null)
+        {
+            return Failed(remoteAddress, clientId, source, "wrong secret or unknown client_id");
+        }
+
+        // Said only to a caller that knows the secret: the registered method is not revealed to others.
+        var used = source == ClientCredentialSource.Basic ? TokenEndpointAuthMethods.ClientSecretBasic : TokenEndpointAuthMethods.ClientSecretPost;
+        return string.Equals(client.TokenEndpointAuthMethod, used, StringComparison.Ordinal)
             ? new ClientAuthenticationResult(client, source, null, null)
-            : Failed(remoteAddress, clientId, source, "wrong secret or unknown client_id");
+            : Failed(remoteAddress, clientId, source, "not the registered token_endpoint_auth_method", $"this client is registered for token_endpoint_auth_method {client.TokenEndpointAuthMethod}; authenticate with {(source == ClientCredentialSource.Basic ? "client_id and client_secret in the form body" : "HTTP Basic")} (RFC 7591 section 2)");
     }
 
     private ClientAuthenticationResult? Refused(IPAddress? remoteAddress, string? clientId, ClientCredentialSource source) =>

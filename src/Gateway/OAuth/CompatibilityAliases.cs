@@ -22,7 +22,8 @@ namespace FastGateway.OAuth;
 /// that was sent through unchanged, so the token endpoint judges it. Apigee's default endpoint takes
 /// <c>grant_type</c> in the query and the key and secret in Basic or the form; a <c>grant_type</c> in the
 /// form wins over the query, and an empty body without a content type counts as an empty form (as Apigee
-/// clients send with <c>curl -u key:secret -X POST</c>).
+/// clients send with <c>curl -u key:secret -X POST</c>). The Apigee alias answers a success in Apigee's own token
+/// shape (<see cref="ApigeeTokenResponse"/>) while <c>Compatibility:ApigeeResponseShape</c> is true (the default).
 /// </remarks>
 internal static class CompatibilityAliases
 {
@@ -40,10 +41,11 @@ internal static class CompatibilityAliases
     /// <summary>Maps every alias onto the standard handlers.</summary>
     /// <param name="app">The app.</param>
     /// <param name="token">The token endpoint's handler.</param>
+    /// <param name="apigeeToken">The token endpoint's handler answering in Apigee's shape (<see cref="TokenEndpoint.HandleApigeeAsync"/>).</param>
     /// <param name="introspection">The introspection endpoint's handler.</param>
     /// <param name="revocation">The revocation endpoint's handler.</param>
     /// <param name="https">The <c>OAuth:RequireHttps</c> check, applied to each alias once.</param>
-    public static void Map(WebApplication app, RequestDelegate token, RequestDelegate introspection, RequestDelegate revocation, HttpsRequirement https)
+    public static void Map(WebApplication app, RequestDelegate token, RequestDelegate apigeeToken, RequestDelegate introspection, RequestDelegate revocation, HttpsRequirement https)
     {
         app.MapPost(WebMethodsGetAccessToken, https.Wrap(token))
             .DocumentToken("Token endpoint, webMethods alias", "Same as POST /oauth2/token (webMethods API Gateway's URL). ");
@@ -53,8 +55,10 @@ internal static class CompatibilityAliases
             .DocumentIntrospection("Introspection, webMethods alias", "Same as POST /oauth2/introspect (webMethods pub.oauth:introspectToken). ");
         app.MapPost(WebMethodsRevokeToken, https.Wrap(revocation))
             .DocumentRevocation("Revocation, webMethods alias", "Same as POST /oauth2/revoke (webMethods pub.oauth:revokeToken). ");
-        app.MapPost(ApigeeClientCredentialsAccessToken, https.Wrap(WithDefaultGrantType(token, static request => request.Query["grant_type"])))
-            .DocumentToken("Token endpoint, Apigee Edge alias", "Same as POST /oauth2/token; `grant_type` may come from the query string (Apigee Edge's default client-credentials URL), a form value wins. An empty body without a content type counts as an empty form. ");
+        app.MapPost(ApigeeClientCredentialsAccessToken, https.Wrap(WithDefaultGrantType(apigeeToken, static request => request.Query["grant_type"])))
+            .DocumentToken("Token endpoint, Apigee Edge alias", "Same as POST /oauth2/token; `grant_type` may come from the query string (Apigee Edge's default client-credentials URL), a form value wins. An empty body without a content type counts as an empty form. "
+                + "A success answers in Apigee's shape (values as strings, `issued_at` in milliseconds, `status`, `application_name`, `api_product_list`, `organization_name`, `developer.email`, `refresh_count`, `token_type` BearerToken) unless `Compatibility:ApigeeResponseShape` is false. ",
+                apigeeShape: true);
     }
 
     /// <summary>

@@ -14,6 +14,8 @@ namespace FastGateway.OAuth;
 /// <code>
 /// form body ──► HTTPS rule ──► client authentication (Basic | form) ──► confidential client? ── no ──► 401 invalid_client
 ///                                                                          │ yes
+///                                                          introspection permission? ── no ──► 403 unauthorized_client
+///                                                                          │ yes
 ///                                                                          ▼
 ///   token ──► TokenHash (SHA-256) ──► FasterTokenStore.TryGet ──► access or refresh token, Active, lineage, client and owner stand, not expired?
 ///                                                                  ├─ yes ──► {"active":true, scope (within the client's current scope), client_id, username, token_type, exp, iat, sub}
@@ -21,11 +23,13 @@ namespace FastGateway.OAuth;
 /// </code>
 /// <para>
 /// <b>Who may introspect</b> (RFC 7662 section 2.1 requires authorization and leaves the policy to the
-/// server): any authenticated <em>confidential</em> client may introspect any token, including tokens
-/// issued to other clients. That is what a resource server needs (webMethods lets any registered client
-/// introspect, e.g. its Microgateway's client), and probing is pointless because tokens carry 256 random
-/// bits. <em>Public</em> clients (client_id only, no secret) are refused with 401 <c>invalid_client</c>: a
-/// bare client_id authenticates nobody.
+/// server): an authenticated <em>confidential</em> client with the introspection permission (client metadata
+/// <c>introspection: true</c>, set through the admin API or <c>fastgateway-admin clients allow-introspection</c>;
+/// OpenIddict's <c>ept:introspection</c> permission): a resource server or a Microgateway's client. It may
+/// introspect any token, including other clients' (that is its job). Any other client is refused with 403
+/// <c>unauthorized_client</c>, so an ordinary application cannot read another application's tokens, their
+/// owners or their scopes. <em>Public</em> clients (client_id only, no secret) are refused with 401
+/// <c>invalid_client</c> (section 2.3): a bare client_id authenticates nobody.
 /// </para>
 /// <para>
 /// Unknown, malformed, expired, revoked and consumed tokens, tokens whose grant family is revoked or whose
@@ -33,7 +37,8 @@ namespace FastGateway.OAuth;
 /// authorization codes and family records all answer 200 <c>{"active":false}</c> (section 2.2).
 /// <c>token_type_hint</c> is accepted and ignored: one lookup covers every kind of token.
 /// Responses carry <c>Cache-Control: no-store</c>. Errors: 400 <c>invalid_request</c> (plain HTTP while
-/// <c>OAuth:RequireHttps</c>, not a form, no <c>token</c>), 401 <c>invalid_client</c> (section 2.3).
+/// <c>OAuth:RequireHttps</c>, not a form, no <c>token</c>), 401 <c>invalid_client</c> with
+/// <c>WWW-Authenticate: Basic</c> (section 2.3), 403 <c>unauthorized_client</c> (no introspection permission).
 /// </para>
 /// </remarks>
 internal sealed partial class IntrospectionEndpoint(
@@ -54,7 +59,14 @@ internal sealed partial class IntrospectionEndpoint(
 
         if (!request.Client.IsConfidential)
         {
-            await ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidClient, "introspection needs a confidential client's credentials (client_id and secret); public clients may not introspect");
+            await TokenEndpoint.WriteInvalidClientAsync(context, "introspection needs a confidential client's credentials (client_id and secret); public clients may not introspect");
+            return;
+        }
+
+        if (!request.Client.Introspection)
+        {
+            Log.IntrospectionRefused(logger, request.Client.ClientId);
+            await ErrorResponse.WriteAsync(context, 403, ErrorCodes.UnauthorizedClient, "this client may not introspect tokens: an operator grants the permission with client metadata introspection: true (RFC 7662 section 2.1)");
             return;
         }
 
@@ -108,5 +120,8 @@ internal sealed partial class IntrospectionEndpoint(
     {
         [LoggerMessage(EventId = EventIds.Introspected, Level = LogLevel.Debug, Message = "Client {ClientId} introspected token {TokenId}: active={Active}")]
         public static partial void Introspected(ILogger logger, string tokenId, string clientId, bool active);
+
+        [LoggerMessage(EventId = EventIds.IntrospectionRefused, Level = LogLevel.Warning, Message = "Client {ClientId} tried to introspect a token without the introspection permission; refused")]
+        public static partial void IntrospectionRefused(ILogger logger, string clientId);
     }
 }

@@ -1,3 +1,4 @@
+using FastGateway.Errors;
 using FastGateway.Hosting;
 using FastGateway.TokenStore;
 
@@ -10,16 +11,17 @@ namespace FastGateway.OAuth;
 /// <remarks>
 /// <code>
 /// form body ──► HTTPS rule ──► client authentication (Basic | form | public client_id) ──► token ──► TokenHash ──► TryGet
-///    unknown, not an access or refresh token, or issued to another client ──► 200 (nothing written)
+///    unknown, or not an access or refresh token ──► 200 (nothing written)
+///    issued to another client ──► 400 unauthorized_client (nothing written)
 ///    refresh token with a grant family ──► revoke the family record (every token of the lineage fails at once)
 ///    otherwise (access token; refresh token without family) ──► revoke that token alone
 ///                                              └─► durable in FASTER ──► 200, empty body
 /// </code>
 /// <para>
-/// RFC 7009 section 2.1: a client may revoke only tokens issued to it; another client's token is left
-/// untouched and the answer is still 200, so the endpoint says nothing about tokens that are not the
-/// caller's. Public clients (client_id only) may revoke their own tokens. Section 2.2: unknown tokens are
-/// 200 too. Revoking an access token leaves the refresh token of its grant alone (section 2.1 makes that
+/// RFC 7009 section 2.1: a client may revoke only tokens issued to it; for another client's token "the
+/// authorization server ... refuses the request and informs the client that an error occurred": 400
+/// <c>unauthorized_client</c> (section 2.2.1), the token left untouched. Public clients (client_id only) may
+/// revoke their own tokens. Section 2.2: unknown tokens are 200. Revoking an access token leaves the refresh token of its grant alone (section 2.1 makes that
 /// optional); revoking a refresh token revokes the whole grant, its access tokens included (section 2.1,
 /// SHOULD).
 /// </para>
@@ -28,7 +30,8 @@ namespace FastGateway.OAuth;
 /// the very next proxied request with a revoked token fails with 401 <c>invalid_token</c> on this node.
 /// <c>token_type_hint</c> is accepted and ignored (one lookup finds every kind), so
 /// <c>unsupported_token_type</c> is never answered. Errors: 400 <c>invalid_request</c> (plain HTTP while
-/// <c>OAuth:RequireHttps</c>, not a form, no <c>token</c>), 401 <c>invalid_client</c> (section 2.2.1).
+/// <c>OAuth:RequireHttps</c>, not a form, no <c>token</c>), 400 <c>unauthorized_client</c> (another client's
+/// token), 401 <c>invalid_client</c> with <c>WWW-Authenticate: Basic</c> (section 2.2.1).
 /// </para>
 /// </remarks>
 internal sealed partial class RevocationEndpoint(
@@ -45,7 +48,12 @@ internal sealed partial class RevocationEndpoint(
             return;
         }
 
-        await RevokeAsync(request.Token, request.Client.ClientId, context.RequestAborted);
+        if (await RevokeAsync(request.Token, request.Client.ClientId, context.RequestAborted) == RevocationOutcome.OtherClient)
+        {
+            await ErrorResponse.WriteAsync(context, 400, ErrorCodes.UnauthorizedClient, "this token was not issued to this client; a client may revoke only its own tokens (RFC 7009 section 2.1)");
+            return;
+        }
+
         context.Response.StatusCode = 200;
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
@@ -84,7 +92,7 @@ internal sealed partial class RevocationEndpoint(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = EventIds.RevokeNotOwner, Level = LogLevel.Warning, Message = "Client {ClientId} tried to revoke token {TokenId} issued to another client; left untouched")]
+        [LoggerMessage(EventId = EventIds.RevokeNotOwner, Level = LogLevel.Warning, Message = "Client {ClientId} tried to revoke token {TokenId} issued to another client; refused, left untouched")]
         public static partial void NotOwner(ILogger logger, string tokenId, string clientId);
     }
 }

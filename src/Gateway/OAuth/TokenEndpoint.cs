@@ -1,6 +1,8 @@
 using FastGateway.Errors;
+using FastGateway.Hosting;
 using FastGateway.Json;
 using FastGateway.OAuth.Grants;
+using Microsoft.Extensions.Options;
 
 namespace FastGateway.OAuth;
 
@@ -17,7 +19,7 @@ namespace FastGateway.OAuth;
 ///                      ──► TokenIssuer ──► FASTER (durable) ──► 200 JSON (section 5.1)
 /// </code>
 /// Errors follow RFC 6749 section 5.2: 400 JSON with <c>error</c> and <c>error_description</c>;
-/// <c>invalid_client</c> is 401, with <c>WWW-Authenticate: Basic</c> when Basic was used. Guessing is limited
+/// <c>invalid_client</c> is 401, always with <c>WWW-Authenticate: Basic realm="FastGateway"</c>. Guessing is limited
 /// (section 10.10, see <c>Throttling</c>): 429 <c>too_many_requests</c> or <c>temporarily_locked</c>, or 503
 /// <c>temporarily_unavailable</c> when too many password checks are queued, each with <c>Retry-After</c>.
 /// </remarks>
@@ -26,16 +28,33 @@ internal sealed class TokenEndpoint(
     ClientCredentialsGrant clientCredentials,
     AuthorizationCodeGrant authorizationCode,
     PasswordGrant password,
-    RefreshTokenGrant refreshToken)
+    RefreshTokenGrant refreshToken,
+    IOptions<CompatibilityOptions> compatibility,
+    IOptions<OAuthOptions> oauth)
 {
+    /// <summary>Apigee's <c>api_product_list</c>: the APIs of gateway.json, bracketed as Apigee prints it.</summary>
+    private static readonly string ApiProductList = BuildApiProductList();
+
+    /// <summary>The challenge of every <c>invalid_client</c> 401 (RFC 6749 section 5.2, RFC 7617).</summary>
+    public const string Challenge = "Basic realm=\"FastGateway\", charset=\"UTF-8\"";
+
     /// <summary>Largest accepted form body, in bytes.</summary>
     public const long MaxBodyBytes = 16 * 1024;
 
     /// <summary>The grants' parameters (RFC 6749 sections 4.1.3, 4.3.2, 4.4.2, 6; RFC 7636 section 4.5); client credentials are the authenticator's.</summary>
     private static readonly string[] SingleParameters = ["code", "redirect_uri", "code_verifier", "scope", "refresh_token", "username", "password"];
 
-    /// <summary>Handles one token request.</summary>
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Handles one token request; answers in the RFC 6749 section 5.1 shape.</summary>
+    public Task HandleAsync(HttpContext context) => HandleAsync(context, apigeeShape: false);
+
+    /// <summary>
+    /// Handles one token request of the Apigee alias: like <see cref="HandleAsync(HttpContext)"/>, but a success is in
+    /// Apigee's shape (<see cref="ApigeeTokenResponse"/>) unless <c>Compatibility:ApigeeResponseShape</c> is false.
+    /// Errors keep the RFC 6749 section 5.2 shape.
+    /// </summary>
+    public Task HandleApigeeAsync(HttpContext context) => HandleAsync(context, compatibility.Value.ApigeeResponseShape);
+
+    private async Task HandleAsync(HttpContext context, bool apigeeShape)
     {
         var request = context.Request;
         if (!request.HasFormContentType)
@@ -107,7 +126,25 @@ internal sealed class TokenEndpoint(
 
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
+        if (apigeeShape)
+        {
+            var apigee = ApigeeTokenResponse.From(tokens, client, compatibility.Value.ApigeeOrganizationName, ApiProductList, oauth.Value.RefreshTokenLifetime);
+            await context.Response.WriteAsJsonAsync(apigee, GatewayJsonContext.Default.ApigeeTokenResponse, contentType: "application/json; charset=utf-8");
+            return;
+        }
+
         await context.Response.WriteAsJsonAsync(tokens, GatewayJsonContext.Default.TokenResponse, contentType: "application/json; charset=utf-8");
+    }
+
+    private static string BuildApiProductList()
+    {
+        var names = new List<string>();
+        foreach (var api in Generated.GatewayDefinition.Apis)
+        {
+            names.Add(api.Name);
+        }
+
+        return $"[{string.Join(", ", names)}]";
     }
 
     /// <summary>Answers a failed client authentication (RFC 6749 section 5.2); shared with introspection and revocation.</summary>
@@ -123,11 +160,16 @@ internal sealed class TokenEndpoint(
             return ErrorResponse.WriteAsync(context, 400, result.Error!, result.Description!);
         }
 
-        if (result.Source == ClientCredentialSource.Basic)
-        {
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"FastGateway\", charset=\"UTF-8\"";
-        }
+        return WriteInvalidClientAsync(context, result.Description!);
+    }
 
-        return ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidClient, result.Description!);
+    /// <summary>
+    /// 401 <c>invalid_client</c> with a <c>WWW-Authenticate: Basic</c> challenge, whatever method the caller used:
+    /// RFC 7235 section 3.1 requires a challenge on every 401, and RFC 6749 section 5.2 names Basic.
+    /// </summary>
+    internal static Task WriteInvalidClientAsync(HttpContext context, string description)
+    {
+        context.Response.Headers.WWWAuthenticate = Challenge;
+        return ErrorResponse.WriteAsync(context, 401, ErrorCodes.InvalidClient, description);
     }
 }

@@ -23,7 +23,7 @@ internal readonly record struct TokenParameterRequest(OAuthClient Client, string
     /// Runs the checks the introspection and revocation endpoints share, answering errors itself:
     /// a form body (400; 413 when too large),
     /// client authentication as at the token endpoint (401 <c>invalid_client</c>, with
-    /// <c>WWW-Authenticate: Basic</c> when Basic was used), and exactly one non-empty <c>token</c>
+    /// <c>WWW-Authenticate: Basic</c> always; the registered token_endpoint_auth_method enforced), and exactly one non-empty <c>token</c>
     /// (400 <c>invalid_request</c>).
     /// </summary>
     /// <param name="context">The request.</param>

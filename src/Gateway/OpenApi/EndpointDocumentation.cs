@@ -141,8 +141,8 @@ internal static class EndpointDocumentation
     private static string ErrorDescription(int statusCode) => statusCode switch
     {
         400 => "The request is invalid; `error` says how (RFC 6749 section 5.2 codes on OAuth endpoints: invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope; invalid_client_metadata on the admin API).",
-        401 => "Authentication failed: `invalid_client` on OAuth endpoints (RFC 6749 section 5.2, with `WWW-Authenticate: Basic` when Basic was used), `invalid_token` for a wrong or missing admin key.",
-        403 => "The admin API is off: no `Admin:ApiKey` is configured (`admin_api_disabled`).",
+        401 => "Authentication failed: `invalid_client` on OAuth endpoints (RFC 6749 section 5.2, always with `WWW-Authenticate: Basic realm=\"FastGateway\"`), `invalid_token` for a wrong or missing admin key.",
+        403 => "The admin API is off: no `Admin:ApiKey` is configured (`admin_api_disabled`); at introspection, the client lacks the introspection permission (`unauthorized_client`, RFC 7662 section 2.1).",
         404 => "Not found (`not_found`).",
         409 => "Already exists.",
         413 => "The body is larger than the endpoint accepts (`request_too_large`).",

@@ -87,6 +87,9 @@ public sealed class AdminClientsTests(GatewayFixture fixture)
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        // Every 401 carries a challenge (RFC 7235 section 3.1), the admin API's too.
+        Assert.Equal("Bearer", wrong.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal("Bearer", missing.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
     }
 

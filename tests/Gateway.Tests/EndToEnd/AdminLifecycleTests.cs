@@ -61,7 +61,7 @@ public sealed class AdminLifecycleTests(GatewayFixture fixture)
     public async Task DeleteClient_LiveTokensFailAtProxyAndIntrospection_Returns204()
     {
         var client = await CreateClientAsync(Http, "view");
-        var introspector = await CreateClientAsync(Http, "view");
+        var introspector = await CreateResourceServerAsync(Http);
         var token = await GetTokenAsync(Http, client);
         Assert.Equal(HttpStatusCode.OK, await BookingsStatusAsync(token));
 

@@ -89,7 +89,8 @@ public sealed partial class CliTests(CliGatewayFixture fixture) : IClassFixture<
 
         var get = await RunOkAsync(null, "clients", "get", id);
         Assert.Contains("cli test", get.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("client_secret", get.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotMatch(SecretLine(), get.StandardOutput); // (token_endpoint_auth_method client_secret_basic is fine)
+        Assert.DoesNotContain(renewed.ClientSecret, get.StandardOutput, StringComparison.Ordinal);
 
         var deleted = await RunOkAsync(null, "clients", "delete", id);
         Assert.Contains($"deleted client {id}", deleted.StandardOutput, StringComparison.Ordinal);

@@ -9,7 +9,7 @@ namespace FastGateway.Tests.EndToEnd;
 /// public clients, the user played with plain fetch on the sign-in and consent pages), refresh with
 /// rotation and reuse detection, introspection, revocation. The node files register their own users and
 /// clients through the admin API; this class only provides the gateway, the admin key and one
-/// client-credentials client.
+/// client-credentials client with the introspection permission (the resource server).
 /// </summary>
 public sealed class InteropTests : IAsyncLifetime
 {
@@ -35,7 +35,8 @@ public sealed class InteropTests : IAsyncLifetime
     public async Task Oauth4webapi_RunsEveryInteropFlow()
     {
         using var http = _gateway.CreateClient();
-        var client = await CreateClientAsync(http, "view book");
+        // The resource server's client: it may introspect (introspection: true); the apps the node files register may not.
+        var client = await CreateClientFromMetadataAsync(http, """{"client_name":"interop resource server","scope":"view book","introspection":true}""");
         var folder = Path.Combine(ExternalTool.RepositoryRoot(), "tests", "Interop");
         await ExternalTool.EnsureNpmPackagesAsync(folder, "oauth4webapi");
 

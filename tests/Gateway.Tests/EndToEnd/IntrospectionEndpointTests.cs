@@ -8,11 +8,16 @@ namespace FastGateway.Tests.EndToEnd;
 [Collection(SharedGateway.Name)]
 public sealed class IntrospectionEndpointTests(GatewayFixture fixture)
 {
+    private ClientCredentials? _resourceServer;
+
     private HttpClient Http => fixture.Http;
 
-    private async Task<JsonElement> IntrospectOkAsync(ClientCredentials caller, string token)
+    /// <summary>The caller of the introspection endpoint: a resource server, the kind of client allowed to introspect.</summary>
+    private async Task<ClientCredentials> ResourceServerAsync() => _resourceServer ??= await CreateResourceServerAsync(Http);
+
+    private async Task<JsonElement> IntrospectOkAsync(string token)
     {
-        using var response = await IntrospectAsync(Http, caller, token);
+        using var response = await IntrospectAsync(Http, await ResourceServerAsync(), token);
         var body = await ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
         Assert.True(response.Headers.CacheControl?.NoStore);
@@ -26,7 +31,7 @@ public sealed class IntrospectionEndpointTests(GatewayFixture fixture)
         var token = await GetTokenAsync(Http, client, "view book");
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-        var body = await IntrospectOkAsync(client, token);
+        var body = await IntrospectOkAsync(token);
 
         Assert.True(body.GetProperty("active").GetBoolean());
         Assert.Equal("view book", body.GetProperty("scope").GetString());
@@ -45,23 +50,78 @@ public sealed class IntrospectionEndpointTests(GatewayFixture fixture)
         var client = await CreateClientAsync(Http, "view", accessTokenLifetime: -1);
         var token = await GetTokenAsync(Http, client);
 
-        var body = await IntrospectOkAsync(client, token);
+        var body = await IntrospectOkAsync(token);
 
         Assert.True(body.GetProperty("active").GetBoolean());
         Assert.False(body.TryGetProperty("exp", out _));
     }
 
     [Fact]
-    public async Task AnotherConfidentialClientsToken_IsIntrospected()
+    public async Task ResourceServer_IntrospectsAnotherClientsToken()
     {
         var owner = await CreateClientAsync(Http, "view");
-        var resourceServer = await CreateClientAsync(Http, "view");
         var token = await GetTokenAsync(Http, owner);
 
-        var body = await IntrospectOkAsync(resourceServer, token);
+        var body = await IntrospectOkAsync(token);
 
         Assert.True(body.GetProperty("active").GetBoolean());
         Assert.Equal(owner.ClientId, body.GetProperty("client_id").GetString());
+    }
+
+    [Fact]
+    public async Task ClientWithoutIntrospectionPermission_Returns403UnauthorizedClient_EvenForItsOwnToken()
+    {
+        var owner = await CreateClientAsync(Http, "view");
+        var other = await CreateClientAsync(Http, "view");
+        var token = await GetTokenAsync(Http, owner);
+
+        foreach (var caller in new[] { other, owner })
+        {
+            using var response = await IntrospectAsync(Http, caller, token);
+            var body = await ReadJsonAsync(response);
+
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("unauthorized_client", body.GetProperty("error").GetString());
+            Assert.Contains("introspection", body.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+            Assert.False(body.TryGetProperty("active", out _));
+        }
+    }
+
+    [Fact]
+    public async Task IntrospectionPermission_GrantedWithPatch_ThenIntrospects()
+    {
+        var client = await CreateClientAsync(Http, "view");
+        var token = await GetTokenAsync(Http, client);
+        using (var refused = await IntrospectAsync(Http, client, token))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, $"/admin/v1/clients/{client.ClientId}"))
+        {
+            patch.Headers.Authorization = new("Bearer", global::FastGateway.Tests.Infrastructure.GatewayProcess.AdminKey);
+            patch.Content = new StringContent("""{"introspection":true}""", System.Text.Encoding.UTF8, "application/json");
+            using var patched = await Http.SendAsync(patch);
+            Assert.True((await ReadJsonAsync(patched)).GetProperty("introspection").GetBoolean());
+        }
+
+        using var allowed = await IntrospectAsync(Http, client, token);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.True((await ReadJsonAsync(allowed)).GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task BasicClientSendingSecretInForm_Returns401InvalidClientWithChallenge()
+    {
+        var resourceServer = await ResourceServerAsync();
+        var token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view"));
+
+        using var response = await PostFormAsync(Http, "/oauth2/introspect", null,
+            [new("client_id", resourceServer.ClientId), new("client_secret", resourceServer.ClientSecret), new("token", token)]);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal("invalid_client", (await ReadJsonAsync(response)).GetProperty("error").GetString());
     }
 
     [Theory]
@@ -78,7 +138,7 @@ public sealed class IntrospectionEndpointTests(GatewayFixture fixture)
             _ => new string('a', 5000),
         };
 
-        var body = await IntrospectOkAsync(client, token);
+        var body = await IntrospectOkAsync(token);
 
         Assert.Equal("""{"active":false}""", body.GetRawText());
     }
@@ -90,7 +150,7 @@ public sealed class IntrospectionEndpointTests(GatewayFixture fixture)
         var token = await GetTokenAsync(Http, client);
 
         await Task.Delay(TimeSpan.FromSeconds(2.1));
-        var body = await IntrospectOkAsync(client, token);
+        var body = await IntrospectOkAsync(token);
 
         Assert.Equal("""{"active":false}""", body.GetRawText());
     }
@@ -105,7 +165,7 @@ public sealed class IntrospectionEndpointTests(GatewayFixture fixture)
             Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         }
 
-        var body = await IntrospectOkAsync(client, token);
+        var body = await IntrospectOkAsync(token);
 
         Assert.Equal("""{"active":false}""", body.GetRawText());
     }
@@ -132,6 +192,7 @@ public sealed class IntrospectionEndpointTests(GatewayFixture fixture)
         using var response = await PostFormAsync(Http, "/oauth2/introspect", null, [new("token", token)]);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Basic realm=\"FastGateway\", charset=\"UTF-8\"", response.Headers.WwwAuthenticate.ToString());
         Assert.Equal("invalid_client", (await ReadJsonAsync(response)).GetProperty("error").GetString());
     }
 
@@ -146,14 +207,15 @@ public sealed class IntrospectionEndpointTests(GatewayFixture fixture)
         using var response = await PostFormAsync(Http, "/oauth2/introspect", null, [new("client_id", publicClient.ClientId), new("token", token)]);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal("invalid_client", (await ReadJsonAsync(response)).GetProperty("error").GetString());
     }
 
     [Fact]
     public async Task ClientSecretPost_AndTokenTypeHint_AreAccepted()
     {
-        var client = await CreateClientAsync(Http, "view");
-        var token = await GetTokenAsync(Http, client);
+        var client = await CreateResourceServerAsync(Http, "client_secret_post");
+        var token = await GetTokenAsync(Http, await CreateClientAsync(Http, "view"));
 
         // A wrong hint must not hide the token (RFC 7662 section 2.1: search across all types).
         using var response = await PostFormAsync(Http, "/oauth2/introspect", null,

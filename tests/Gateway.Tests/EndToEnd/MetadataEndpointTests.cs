@@ -48,11 +48,12 @@ public sealed class MetadataEndpointTests(GatewayFixture fixture)
     {
         var body = await GetMetadataAsync(Http);
         var client = await CreateClientAsync(Http, "view");
+        var resourceServer = await CreateResourceServerAsync(Http);
         using var absolute = new HttpClient();
 
         using var tokenResponse = await PostFormAsync(absolute, body.GetProperty("token_endpoint").GetString()!, client, [new("grant_type", "client_credentials")]);
         var token = (await ReadJsonAsync(tokenResponse)).GetProperty("access_token").GetString()!;
-        using var introspection = await IntrospectAsync(absolute, client, token, body.GetProperty("introspection_endpoint").GetString()!);
+        using var introspection = await IntrospectAsync(absolute, resourceServer, token, body.GetProperty("introspection_endpoint").GetString()!);
         var active = (await ReadJsonAsync(introspection)).GetProperty("active").GetBoolean();
         using var revocation = await RevokeAsync(absolute, client, token, body.GetProperty("revocation_endpoint").GetString()!);
 

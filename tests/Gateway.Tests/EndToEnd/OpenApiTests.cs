@@ -140,7 +140,7 @@ public sealed class OpenApiTests(GatewayFixture fixture)
         foreach (var (path, fields, response) in ((string, string[], string?)[])[
             ("/oauth2/token", TokenFields, "TokenResponse"),
             ("/invoke/pub.apigateway.oauth2/getAccessToken", TokenFields, "TokenResponse"),
-            ("/oauth/client_credential/accesstoken", TokenFields, "TokenResponse"),
+            ("/oauth/client_credential/accesstoken", TokenFields, "ApigeeTokenResponse"),
             ("/oauth2/introspect", TokenParameterFields, "IntrospectionResponse"),
             ("/oauth2/revoke", TokenParameterFields, null)])
         {

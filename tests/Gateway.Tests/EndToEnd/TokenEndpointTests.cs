@@ -33,7 +33,7 @@ public sealed class TokenEndpointTests(GatewayFixture fixture)
     [Fact]
     public async Task ClientSecretPost_IssuesToken_WithAllAllowedScopesByDefault()
     {
-        var client = await CreateClientAsync(Http, "view cancel");
+        var client = await CreateClientFromMetadataAsync(Http, """{"scope":"view cancel","token_endpoint_auth_method":"client_secret_post"}""");
 
         using var response = await Http.PostAsync("/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -72,7 +72,33 @@ public sealed class TokenEndpointTests(GatewayFixture fixture)
         }));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // RFC 6749 section 5.2 / RFC 7235 section 3.1: a 401 carries a challenge even when Basic was not used.
+        Assert.Equal("Basic realm=\"FastGateway\", charset=\"UTF-8\"", response.Headers.WwwAuthenticate.ToString());
         Assert.Equal("invalid_client", (await ReadJsonAsync(response)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task TokenEndpointAuthMethod_WrongMethodWithRightSecret_Returns401InvalidClient()
+    {
+        var basicClient = await CreateClientAsync(Http, "view");
+        var postClient = await CreateClientFromMetadataAsync(Http, """{"scope":"view","token_endpoint_auth_method":"client_secret_post"}""");
+
+        using var basicInForm = await RequestTokenWithFormAsync(Http, basicClient);
+        using var postWithBasic = await RequestTokenAsync(Http, postClient);
+        using var postInForm = await RequestTokenWithFormAsync(Http, postClient);
+        using var basicWithBasic = await RequestTokenAsync(Http, basicClient);
+
+        foreach (var refused in new[] { basicInForm, postWithBasic })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal("Basic", refused.Headers.WwwAuthenticate.Single().Scheme);
+            var body = await ReadJsonAsync(refused);
+            Assert.Equal("invalid_client", body.GetProperty("error").GetString());
+            Assert.Contains("token_endpoint_auth_method", body.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, postInForm.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, basicWithBasic.StatusCode);
     }
 
     [Fact]

@@ -27,6 +27,13 @@ public static class OAuthCalls
         return new ClientCredentials(document.RootElement.GetProperty("client_id").GetString()!, document.RootElement.GetProperty("client_secret").GetString()!);
     }
 
+    /// <summary>
+    /// Registers a resource server's client: confidential, with the introspection permission (RFC 7662 section 2.1),
+    /// authenticating with <paramref name="authMethod"/>.
+    /// </summary>
+    public static Task<ClientCredentials> CreateResourceServerAsync(HttpClient http, string authMethod = "client_secret_basic") =>
+        CreateClientFromMetadataAsync(http, $$"""{"client_name":"resource server","scope":"view","introspection":true,"token_endpoint_auth_method":"{{authMethod}}"}""");
+
     /// <summary>client_credentials token request with HTTP Basic; returns the raw response.</summary>
     public static Task<HttpResponseMessage> RequestTokenAsync(HttpClient http, ClientCredentials client, string? scope = null)
     {
@@ -42,6 +49,10 @@ public static class OAuthCalls
         request.Content = new FormUrlEncodedContent(form);
         return http.SendAsync(request);
     }
+
+    /// <summary>client_credentials token request with client_id and client_secret in the form (client_secret_post); returns the raw response.</summary>
+    public static Task<HttpResponseMessage> RequestTokenWithFormAsync(HttpClient http, ClientCredentials client, string path = "/oauth2/token") =>
+        PostFormAsync(http, path, null, [new("grant_type", "client_credentials"), new("client_id", client.ClientId), new("client_secret", client.ClientSecret)]);
 
     /// <summary>Gets an access token or fails the test.</summary>
     public static async Task<string> GetTokenAsync(HttpClient http, ClientCredentials client, string? scope = null)
