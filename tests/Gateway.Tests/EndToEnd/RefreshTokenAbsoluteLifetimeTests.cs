@@ -38,7 +38,7 @@ public sealed class RefreshTokenAbsoluteLifetimeTests : IAsyncLifetime
             client = await PasswordGrantTests.CreatePasswordClientAsync(http);
             using var signIn = await PasswordAsync(http, client, "jennifer", Password);
             var first = await ReadTokensAsync(signIn);
-            var caller = new OAuthCalls.ClientCredentials(client.ClientId, client.ClientSecret!);
+            var caller = await OAuthCalls.CreateResourceServerAsync(http); // introspection needs the permission (RFC 7662 section 2.1)
             using var introspectFirst = await OAuthCalls.IntrospectAsync(http, caller, first.RefreshToken!);
             grantedAt = (await OAuthCalls.ReadJsonAsync(introspectFirst)).GetProperty("iat").GetInt64();
 

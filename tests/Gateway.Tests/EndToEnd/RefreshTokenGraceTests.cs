@@ -40,9 +40,11 @@ public sealed class RefreshTokenGraceTests : IAsyncLifetime
         return (client, await ReadTokensAsync(response));
     }
 
-    private async Task<bool> IntrospectActiveAsync(RegisteredClient caller, string token)
+    private async Task<bool> IntrospectActiveAsync(string token)
     {
-        using var response = await OAuthCalls.IntrospectAsync(_http, new OAuthCalls.ClientCredentials(caller.ClientId, caller.ClientSecret!), token);
+        // Introspection needs the permission (RFC 7662 section 2.1): a resource server asks, not the token's client.
+        var resourceServer = await OAuthCalls.CreateResourceServerAsync(_http);
+        using var response = await OAuthCalls.IntrospectAsync(_http, resourceServer, token);
         return (await OAuthCalls.ReadJsonAsync(response)).GetProperty("active").GetBoolean();
     }
 
@@ -59,8 +61,8 @@ public sealed class RefreshTokenGraceTests : IAsyncLifetime
         // Both access tokens work until they expire; only the latest refresh token does.
         Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(_http, pair1.AccessToken)).Status);
         Assert.Equal(HttpStatusCode.OK, (await GetBookingsAsync(_http, pair2.AccessToken)).Status);
-        Assert.False(await IntrospectActiveAsync(client, pair1.RefreshToken!));
-        Assert.True(await IntrospectActiveAsync(client, pair2.RefreshToken!));
+        Assert.False(await IntrospectActiveAsync(pair1.RefreshToken!));
+        Assert.True(await IntrospectActiveAsync(pair2.RefreshToken!));
         using var fromPair1 = await RefreshAsync(_http, client, pair1.RefreshToken!);
         Assert.Contains("superseded", await AssertErrorAsync(fromPair1, "invalid_grant"), StringComparison.Ordinal);
         using var fromPair2 = await RefreshAsync(_http, client, pair2.RefreshToken!);
