@@ -10,9 +10,6 @@ using FastGateway.OAuth;
 using FastGateway.Scopes;
 using FastGateway.Tests.Infrastructure;
 using FastGateway.TokenStore;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using static FastGateway.Tests.Infrastructure.GrantCalls;
 
@@ -31,33 +28,11 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
     private const string Challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
     private const string RedirectUri = "https://app.example/callback";
 
-    private readonly TempFolder _storage = new();
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private InProcessGateway _gateway = null!;
 
-    public async Task InitializeAsync()
-    {
-        _app = GatewayApp.Build([
-            "--urls=http://127.0.0.1:0",
-            $"--Storage:Path={_storage.Path}",
-            $"--Upstreams:timetravels={BrokenUpstreams.Closed()}",
-            "--OAuth:RequireHttps=false",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        // The codes below are issued to "marty", as /oauth2/authorize would after marty signed in: the user must exist.
-        _app.Services.GetRequiredService<DurableRegistry<FastGateway.Users.ResourceOwner>>().Upsert(new FastGateway.Users.ResourceOwner { Username = "marty", PasswordHash = "-" });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-    }
+    public async Task InitializeAsync() => _gateway = await InProcessGateway.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _storage.Dispose();
-    }
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
     private RegisteredClient Register(bool confidential = true, int refreshLimit = 2)
     {
@@ -68,16 +43,16 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
         Assert.Null(ClientAdminEndpoints.Validate(metadata));
         // Registered an hour ago, so back-dated test codes (Redeem_ExpiredCode_InvalidGrant) are not older than their client.
         var client = ClientAdminEndpoints.ToClient(metadata, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 3600);
-        Assert.True(_app.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryAdd(client));
+        Assert.True(_gateway.App.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryAdd(client));
         return new RegisteredClient(client.ClientId, secret);
     }
 
     private Task<string> IssueCodeAsync(RegisteredClient client, string? challenge = Challenge, string? redirectUri = RedirectUri, string scope = "view")
     {
-        _app.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryGet(client.ClientId, out var registered);
+        _gateway.App.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryGet(client.ClientId, out var registered);
         Assert.True(Pkce.TryParseChallenge(challenge, challenge is null ? null : Pkce.S256, allowPlain: false, out var method, out var stored, out var problem), problem);
         Assert.True(ScopeCatalog.TryParse(scope, out var mask, out _));
-        return _app.Services.GetRequiredService<AuthorizationCodes>().IssueAsync(registered!, "marty", mask, redirectUri, method, stored, default);
+        return _gateway.App.Services.GetRequiredService<AuthorizationCodes>().IssueAsync(registered!, "marty", mask, redirectUri, method, stored, default);
     }
 
     private Task<HttpResponseMessage> RedeemAsync(RegisteredClient client, string code, string? verifier = Verifier, string? redirectUri = RedirectUri)
@@ -93,13 +68,13 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
             parameters.Add(("redirect_uri", redirectUri));
         }
 
-        return TokenAsync(_http, client, [.. parameters]);
+        return TokenAsync(_gateway.Http, client, [.. parameters]);
     }
 
     /// <summary>The validator's decision for GET /timetravels/bookings, and the token's owner.</summary>
     private (AccessDecision Decision, string? Owner) Validate(string accessToken)
     {
-        var decision = _app.Services.GetRequiredService<AccessValidator>().Validate(HttpMethodKinds.Parse("GET"), "/timetravels/bookings", "Bearer " + accessToken, out _, out var identity, out _);
+        var decision = _gateway.App.Services.GetRequiredService<AccessValidator>().Validate(HttpMethodKinds.Parse("GET"), "/timetravels/bookings", "Bearer " + accessToken, out _, out var identity, out _);
         return (decision, decision == AccessDecision.Allowed ? identity.Owner : null);
     }
 
@@ -113,7 +88,7 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
 
         using var response = await RedeemAsync(client, code);
         var tokens = await ReadTokensAsync(response);
-        using var refreshed = await RefreshAsync(_http, client, tokens.RefreshToken!);
+        using var refreshed = await RefreshAsync(_gateway.Http, client, tokens.RefreshToken!);
 
         Assert.Equal("view", tokens.Scope);
         Assert.Equal(AllowedForMarty, Validate(tokens.AccessToken));
@@ -159,7 +134,7 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
 
         Assert.Contains("already used", await AssertErrorAsync(replay, "invalid_grant"), StringComparison.Ordinal);
         Assert.Equal(AccessDecision.RevokedToken, Validate(tokens.AccessToken).Decision);
-        using var refresh = await RefreshAsync(_http, client, tokens.RefreshToken!);
+        using var refresh = await RefreshAsync(_gateway.Http, client, tokens.RefreshToken!);
         await AssertErrorAsync(refresh, "invalid_grant");
     }
 
@@ -229,7 +204,7 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
     {
         var client = Register();
         var code = AccessTokens.Generate();
-        var store = _app.Services.GetRequiredService<FasterTokenStore>();
+        var store = _gateway.App.Services.GetRequiredService<FasterTokenStore>();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var family = await GrantFamilies.StartAsync(store, client.ClientId, "marty", 1, now - 400, default);
         Assert.True(Pkce.TryParseChallenge(Challenge, Pkce.S256, false, out var method, out var stored, out _));
@@ -292,7 +267,7 @@ public sealed class AuthorizationCodeGrantTests : IAsyncLifetime
         var code = await IssueCodeAsync(Register());
         var secret = ClientSecrets.Generate();
         var metadata = new ClientMetadataRequest("cc" + Guid.NewGuid().ToString("n")[..12], null, "view", null, null, null, null, null);
-        Assert.True(_app.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryAdd(ClientAdminEndpoints.ToClient(metadata, secret, 0)));
+        Assert.True(_gateway.App.Services.GetRequiredService<DurableRegistry<OAuthClient>>().TryAdd(ClientAdminEndpoints.ToClient(metadata, secret, 0)));
 
         using var response = await RedeemAsync(new RegisteredClient(metadata.ClientId!, secret), code);
 
