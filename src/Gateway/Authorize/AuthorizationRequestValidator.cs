@@ -197,7 +197,7 @@ internal sealed class AuthorizationRequestValidator(Func<string, OAuthClient?> f
     /// <param name="scopes">Set to the scopes to offer on the consent page when valid.</param>
     private static (string Error, string Description)? ValidateScope(OAuthClient client, StringValues scope, ref ulong scopes)
     {
-        if (!ClientScopes.TryGrant(scope, ClientScopes.Allowed(client), "this application", out var granted, out var problem))
+        if (!ClientScopes.TryGrant(scope, client.AllowedScopes, "this application", out var granted, out var problem))
         {
             return (ErrorCodes.InvalidScope, problem);
         }

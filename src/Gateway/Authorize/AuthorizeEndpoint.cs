@@ -294,7 +294,7 @@ internal sealed partial class AuthorizeEndpoint(
             }
         }
 
-        var granted = ticked & step.Scopes & ClientScopes.Allowed(client);
+        var granted = ticked & step.Scopes & client.AllowedScopes;
         if (granted == 0)
         {
             Log.Denied(logger, client.ClientId);

@@ -5,9 +5,6 @@ namespace FastGateway.OAuth;
 /// <summary>The scopes a client may be granted, as a mask over the current scope table.</summary>
 internal static class ClientScopes
 {
-    /// <summary>The client's allowed scopes; names no longer in <c>gateway.json</c> are ignored.</summary>
-    public static ulong Allowed(Clients.OAuthClient client) => client.AllowedScopes;
-
     /// <summary>A space-separated scope list as a mask over the current scope table; unknown names are ignored.</summary>
     /// <param name="scope">RFC 6749 section 3.3 scope list (a client's <c>scope</c>).</param>
     public static ulong MaskOf(string scope)

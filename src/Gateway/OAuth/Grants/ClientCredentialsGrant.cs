@@ -18,7 +18,7 @@ internal sealed class ClientCredentialsGrant(TokenIssuer issuer)
             return GrantResult.Fail(ErrorCodes.UnauthorizedClient, "this client is not registered for the client_credentials grant");
         }
 
-        if (!ClientScopes.TryGrant(form["scope"], ClientScopes.Allowed(client), "this client", out var granted, out var problem))
+        if (!ClientScopes.TryGrant(form["scope"], client.AllowedScopes, "this client", out var granted, out var problem))
         {
             return GrantResult.Fail(ErrorCodes.InvalidScope, problem);
         }

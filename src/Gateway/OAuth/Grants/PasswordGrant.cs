@@ -53,7 +53,7 @@ internal sealed partial class PasswordGrant(FasterTokenStore store, PasswordGuar
         }
 
         // Cheap checks first: the password check costs a PBKDF2 run (600,000 iterations).
-        if (!ClientScopes.TryGrant(form["scope"], ClientScopes.Allowed(client), "this client", out var granted, out problem))
+        if (!ClientScopes.TryGrant(form["scope"], client.AllowedScopes, "this client", out var granted, out problem))
         {
             return GrantResult.Fail(ErrorCodes.InvalidScope, problem);
         }
