@@ -24,7 +24,7 @@ namespace FastGateway.Observability;
 /// With <c>Telemetry:Metrics:Enabled=false</c> and tracing off nothing of the SDK is registered: no listener subscribes
 /// to any instrument, and <c>/metrics</c> is 404.
 /// </remarks>
-internal static class TelemetryServices
+internal static partial class TelemetryServices
 {
     /// <summary>The OTEL resource's <c>service.name</c>.</summary>
     public const string ServiceName = "fastgateway";
@@ -112,12 +112,18 @@ internal static class TelemetryServices
     /// </remarks>
     public static WebApplication MapGatewayMetrics(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value.Metrics.Enabled)
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value;
+        var listener = app.Services.GetRequiredService<AdminListener>();
+        Log.Configured(
+            app.Logger,
+            !options.Metrics.Enabled ? "off" : listener.IsConfigured ? "on, GET /metrics on the admin listener (no key)" : "on, GET /metrics on the public listener (admin key)",
+            options.Tracing.Enabled ? $"on, sample ratio {options.Tracing.SampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "off",
+            OtlpConfigured(app.Configuration, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") || OtlpConfigured(app.Configuration, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ? "on" : "off (OTEL_EXPORTER_OTLP_ENDPOINT unset)");
+        if (!options.Metrics.Enabled)
         {
             return app;
         }
 
-        var listener = app.Services.GetRequiredService<AdminListener>();
         var key = app.Services.GetRequiredService<AdminAuthorization>();
         var https = app.Services.GetRequiredService<HttpsRequirement>();
         Func<RequestDelegate, RequestDelegate> protect = listener.IsConfigured
@@ -152,4 +158,10 @@ internal static class TelemetryServices
         typeof(TelemetryServices).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(TelemetryServices).Assembly.GetName().Version?.ToString()
         ?? "unknown";
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.TelemetryConfigured, Level = LogLevel.Information, Message = "Telemetry: metrics {Metrics}; tracing {Tracing}; OTLP export {Otlp}")]
+        public static partial void Configured(ILogger logger, string metrics, string tracing, string otlp);
+    }
 }

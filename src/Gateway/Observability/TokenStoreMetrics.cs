@@ -51,9 +51,6 @@ internal static class TokenStoreMetrics
         }
     }
 
-    /// <summary>Whether both instruments exist (for tests).</summary>
-    internal static bool Created => LogSize is not null && Lookups is not null;
-
     private static Measurement<long>[] ObserveLogSize()
     {
         long memory = 0, disk = 0;
