@@ -27,6 +27,10 @@ public sealed class MetricsEndpointTests : IDisposable
         using var wrongSecret = await RequestTokenAsync(http, client with { ClientSecret = "not-the-secret-0123456789" });
         using var unsupported = await PostFormAsync(http, "/oauth2/token", client, [new("grant_type", "urn:example:made-up")]);
         using var proxied = await http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings", token));
+        var resourceServer = await CreateResourceServerAsync(http);
+        using var introspected = await IntrospectAsync(http, resourceServer, token);
+        using var introspectionRefused = await IntrospectAsync(http, client, token);
+        using var revoked = await RevokeAsync(http, client, token);
 
         using var noKey = await http.GetAsync("/metrics");
         using var wrongKey = await http.SendAsync(WithKey("/metrics", "wrong-key-0123456789-0123456789-0123"));
@@ -36,6 +40,8 @@ public sealed class MetricsEndpointTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
         Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, introspectionRefused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal("invalid_token", (await ReadJsonAsync(noKey)).GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
@@ -46,8 +52,12 @@ public sealed class MetricsEndpointTests : IDisposable
         // Whatever a client sends as grant_type, the label is one of five values.
         AssertCount(samples, "fastgateway_oauth_token_requests_total", 1, ("oauth_grant_type", "_OTHER"), ("fastgateway_outcome", "unsupported_grant_type"));
         Assert.DoesNotContain("urn:example:made-up", body, StringComparison.Ordinal);
-        // The proxied request looked its token up: from memory (the store is far below its memory size).
-        Assert.True(samples.Find("fastgateway_token_store_lookups_total", ("fastgateway_token_store_source", "memory")).Single().Value >= 1, body);
+        AssertCount(samples, "fastgateway_oauth_introspection_requests_total", 1, ("fastgateway_outcome", "active"));
+        AssertCount(samples, "fastgateway_oauth_introspection_requests_total", 1, ("fastgateway_outcome", "unauthorized_client"));
+        AssertCount(samples, "fastgateway_oauth_revocation_requests_total", 1, ("fastgateway_outcome", "revoked"));
+        // The proxied request, the introspection and the revocation looked the token up: from memory (the store is far
+        // below its memory size).
+        Assert.True(samples.Find("fastgateway_token_store_lookups_total", ("fastgateway_token_store_source", "memory")).Single().Value >= 3, body);
         Assert.Equal(0, samples.Find("fastgateway_token_store_lookups_total", ("fastgateway_token_store_source", "disk")).Single().Value);
         Assert.True(samples.Find("fastgateway_token_store_log_size_bytes", ("fastgateway_token_store_region", "memory")).Single().Value > 0, body);
         Assert.Single(samples.Find("target_info", ("service_name", "fastgateway")));
