@@ -125,6 +125,12 @@ internal sealed class AdminListener
     }
 
     /// <summary>
+    /// Wraps an endpoint served only on the admin listener (<c>/metrics</c> when <c>Admin:Urls</c> is set): 404 anywhere
+    /// else, as if it did not exist; no key and no HTTPS rule on the admin listener itself.
+    /// </summary>
+    public RequestDelegate AdminOnly(RequestDelegate endpoint) => context => IsAdminRequest(context) ? endpoint(context) : NotFound(context);
+
+    /// <summary>
     /// The middleware placed before the proxy when <c>Admin:Urls</c> is set: on the admin listener, only
     /// <see cref="ServedPaths"/> go on; anything else is 404, so neither the protected APIs nor the OAuth endpoints answer there.
     /// </summary>

@@ -1,6 +1,7 @@
 using FastGateway.Admin;
 using FastGateway.Errors;
 using FastGateway.OAuth;
+using FastGateway.Observability;
 using FastGateway.OpenApi;
 using FastGateway.Proxy;
 using FastGateway.Throttling;
@@ -49,7 +50,8 @@ public static class GatewayApp
             .AddAuthorizationServer(configuration, storage.Path)
             .AddAdminApi()
             .AddProtectedApis(configuration, proxyOptions)
-            .AddGatewayOpenApi();
+            .AddGatewayOpenApi()
+            .AddGatewayTelemetry(configuration);
 
         var app = builder.Build();
         app.OpenGatewayStorage();
@@ -64,6 +66,7 @@ public static class GatewayApp
         app.MapAdminApi();
         app.MapHealthEndpoints();
         app.MapGatewayOpenApi();
+        app.MapGatewayMetrics();
         return app;
     }
 

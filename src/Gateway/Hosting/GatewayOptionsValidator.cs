@@ -14,9 +14,10 @@ namespace FastGateway.Hosting;
 /// </remarks>
 [OptionsValidator]
 internal sealed partial class GatewayOptionsValidator :
-    IValidateOptions<OAuthOptions>, IValidateOptions<StorageOptions>, IValidateOptions<AdminOptions>, IValidateOptions<ProxyOptions>
+    IValidateOptions<OAuthOptions>, IValidateOptions<StorageOptions>, IValidateOptions<AdminOptions>, IValidateOptions<ProxyOptions>,
+    IValidateOptions<Observability.TelemetryOptions>, IValidateOptions<Observability.TelemetryMetricsOptions>, IValidateOptions<Observability.TelemetryTracingOptions>
 {
-    /// <summary>Registers the validator for the four options types, checked when the host starts (<c>ValidateOnStart</c>).</summary>
+    /// <summary>Registers the validator for the gateway's options types, checked when the host starts (<c>ValidateOnStart</c>).</summary>
     public static void Register(IServiceCollection services)
     {
         var validator = new GatewayOptionsValidator();
@@ -24,13 +25,15 @@ internal sealed partial class GatewayOptionsValidator :
         services.AddSingleton<IValidateOptions<StorageOptions>>(validator);
         services.AddSingleton<IValidateOptions<AdminOptions>>(validator);
         services.AddSingleton<IValidateOptions<ProxyOptions>>(validator);
+        services.AddSingleton<IValidateOptions<Observability.TelemetryOptions>>(validator);
         services.AddOptions<OAuthOptions>().ValidateOnStart();
         services.AddOptions<StorageOptions>().ValidateOnStart();
         services.AddOptions<AdminOptions>().ValidateOnStart();
         services.AddOptions<ProxyOptions>().ValidateOnStart();
+        services.AddOptions<Observability.TelemetryOptions>().ValidateOnStart();
     }
 
-    /// <summary>Binds and checks the four sections of <paramref name="configuration"/>.</summary>
+    /// <summary>Binds and checks the gateway's sections of <paramref name="configuration"/>.</summary>
     /// <exception cref="OptionsValidationException">A value is out of range; the message names every key at fault and
     /// its allowed values, on one line.</exception>
     public static void ThrowIfInvalid(IConfiguration configuration)
@@ -42,6 +45,10 @@ internal sealed partial class GatewayOptionsValidator :
         Check("Storage", validator.Validate("Storage", configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions()), typeof(StorageOptions));
         Check("Admin", validator.Validate("Admin", configuration.GetSection("Admin").Get<AdminOptions>() ?? new AdminOptions()), typeof(AdminOptions));
         Check("Proxy", validator.Validate("Proxy", configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions()), typeof(ProxyOptions));
+        // Telemetry's subsections one by one, so each message names its full key (Telemetry:Tracing:SampleRatio).
+        var telemetry = configuration.GetSection("Telemetry").Get<Observability.TelemetryOptions>() ?? new Observability.TelemetryOptions();
+        Check("Telemetry:Metrics", validator.Validate("Telemetry:Metrics", telemetry.Metrics), typeof(Observability.TelemetryOptions));
+        Check("Telemetry:Tracing", validator.Validate("Telemetry:Tracing", telemetry.Tracing), typeof(Observability.TelemetryOptions));
         if (first is not null)
         {
             throw new OptionsValidationException(Options.DefaultName, first, failures);

@@ -54,11 +54,13 @@ internal sealed partial class IntrospectionEndpoint(
     {
         if (await TokenParameterRequest.ReadAsync(context, authenticator) is not { } request)
         {
+            Observability.OAuthMetrics.IntrospectionRequest(Observability.OAuthMetrics.ErrorFromStatus(context.Response.StatusCode));
             return;
         }
 
         if (!request.Client.IsConfidential)
         {
+            Observability.OAuthMetrics.IntrospectionRequest(ErrorCodes.InvalidClient);
             await TokenEndpoint.WriteInvalidClientAsync(context, "introspection needs a confidential client's credentials (client_id and secret); public clients may not introspect");
             return;
         }
@@ -66,11 +68,13 @@ internal sealed partial class IntrospectionEndpoint(
         if (!request.Client.Introspection)
         {
             Log.IntrospectionRefused(logger, request.Client.ClientId);
+            Observability.OAuthMetrics.IntrospectionRequest(ErrorCodes.UnauthorizedClient);
             await ErrorResponse.WriteAsync(context, 403, ErrorCodes.UnauthorizedClient, "this client may not introspect tokens: an operator grants the permission with client metadata introspection: true (RFC 7662 section 2.1)");
             return;
         }
 
         var answer = Introspect(request.Token, out var tokenId);
+        Observability.OAuthMetrics.IntrospectionRequest(answer.Active ? Observability.OAuthMetrics.Active : Observability.OAuthMetrics.Inactive);
         if (logger.IsEnabled(LogLevel.Debug))
         {
             Log.Introspected(logger, tokenId, request.Client.ClientId, answer.Active);

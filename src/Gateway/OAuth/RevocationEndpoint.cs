@@ -45,15 +45,18 @@ internal sealed partial class RevocationEndpoint(
     {
         if (await TokenParameterRequest.ReadAsync(context, authenticator) is not { } request)
         {
+            Observability.OAuthMetrics.RevocationRequest(Observability.OAuthMetrics.ErrorFromStatus(context.Response.StatusCode));
             return;
         }
 
         if (await RevokeAsync(request.Token, request.Client.ClientId, context.RequestAborted) == RevocationOutcome.OtherClient)
         {
+            Observability.OAuthMetrics.RevocationRequest(ErrorCodes.UnauthorizedClient);
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.UnauthorizedClient, "this token was not issued to this client; a client may revoke only its own tokens (RFC 7009 section 2.1)");
             return;
         }
 
+        Observability.OAuthMetrics.RevocationRequest(Observability.OAuthMetrics.Revoked);
         context.Response.StatusCode = 200;
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";

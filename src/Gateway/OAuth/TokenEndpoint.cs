@@ -56,24 +56,47 @@ internal sealed class TokenEndpoint(
 
     private async Task HandleAsync(HttpContext context, bool apigeeShape)
     {
+        string? grantType = null;
+        try
+        {
+            var outcome = await RespondAsync(context, apigeeShape, value => grantType = value);
+            Observability.OAuthMetrics.TokenRequest(grantType, outcome);
+        }
+        catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Rethrown to the JSON exception handler (500 server_error); counted so failures show in the metric too.
+            Observability.OAuthMetrics.TokenRequest(grantType, ErrorCodes.ServerError);
+            throw;
+        }
+    }
+
+    /// <summary>Answers one token request.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="apigeeShape">Whether a success is written in Apigee's shape.</param>
+    /// <param name="grantTypeRead">Told the <c>grant_type</c> parameter once the form is read (for the metric).</param>
+    /// <returns><see cref="Observability.OAuthMetrics.Issued"/> or the error code answered.</returns>
+    private async Task<string> RespondAsync(HttpContext context, bool apigeeShape, Action<string?> grantTypeRead)
+    {
         var request = context.Request;
         if (!request.HasFormContentType)
         {
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, "the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)");
-            return;
+            return ErrorCodes.InvalidRequest;
         }
 
         var form = await OAuthForm.ReadAsync(context, MaxBodyBytes);
         if (form is null)
         {
-            return;
+            return Observability.OAuthMetrics.ErrorFromStatus(context.Response.StatusCode);
         }
+
+        grantTypeRead(form["grant_type"].Count == 1 ? form["grant_type"][0] : null);
 
         var authentication = authenticator.Authenticate(request.Headers.Authorization, form, context.Connection.RemoteIpAddress);
         if (authentication.Client is not { } client)
         {
             await WriteClientErrorAsync(context, authentication);
-            return;
+            return authentication.Refusal?.Error ?? authentication.Error ?? ErrorCodes.InvalidClient;
         }
 
         // A suspended client authenticates but is refused every grant: RFC 6749 section 5.2 unauthorized_client
@@ -82,13 +105,13 @@ internal sealed class TokenEndpoint(
         if (client.Suspended)
         {
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.UnauthorizedClient, "this client is suspended; an operator can resume it");
-            return;
+            return ErrorCodes.UnauthorizedClient;
         }
 
         if (!OAuthForm.TryGetSingle(form, "grant_type", out var grantType, out var problem))
         {
             await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, problem);
-            return;
+            return ErrorCodes.InvalidRequest;
         }
 
         // RFC 6749 section 3.2: "Request and response parameters MUST NOT be included more than once", checked here for
@@ -98,7 +121,7 @@ internal sealed class TokenEndpoint(
             if (form[name].Count > 1)
             {
                 await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, name + " was sent more than once");
-                return;
+                return ErrorCodes.InvalidRequest;
             }
         }
 
@@ -115,13 +138,13 @@ internal sealed class TokenEndpoint(
         if (result.Refusal is { } refusal)
         {
             await refusal.WriteAsync(context);
-            return;
+            return refusal.Error;
         }
 
         if (result.Tokens is not { } tokens)
         {
             await ErrorResponse.WriteAsync(context, 400, result.Error!, result.Description!);
-            return;
+            return result.Error!;
         }
 
         context.Response.Headers.CacheControl = "no-store";
@@ -130,10 +153,11 @@ internal sealed class TokenEndpoint(
         {
             var apigee = ApigeeTokenResponse.From(tokens, client, compatibility.Value.ApigeeOrganizationName, ApiProductList, oauth.Value.RefreshTokenLifetime);
             await context.Response.WriteAsJsonAsync(apigee, GatewayJsonContext.Default.ApigeeTokenResponse, contentType: "application/json; charset=utf-8");
-            return;
+            return Observability.OAuthMetrics.Issued;
         }
 
         await context.Response.WriteAsJsonAsync(tokens, GatewayJsonContext.Default.TokenResponse, contentType: "application/json; charset=utf-8");
+        return Observability.OAuthMetrics.Issued;
     }
 
     private static string BuildApiProductList()

@@ -181,6 +181,7 @@ internal sealed partial class CredentialThrottle : IDisposable
             Log.Refused(_logger, limitName, retryAfter);
         }
 
+        Observability.ThrottlingMetrics.Rejected(Observability.ThrottlingMetrics.FailureLimit);
         return new ThrottleRefusal(429, ErrorCodes.TooManyRequests,
             $"too many failed attempts for this {limitName}; try again in {retryAfter} seconds", retryAfter);
     }

@@ -80,6 +80,7 @@ internal sealed partial class HashingGate : IDisposable
     public ThrottleRefusal Shed()
     {
         Log.Shed(_logger, MaxConcurrent);
+        Observability.ThrottlingMetrics.Rejected(Observability.ThrottlingMetrics.Hashing);
         return new ThrottleRefusal(503, ErrorCodes.TemporarilyUnavailable,
             $"too many password checks in progress; try again in {_retryAfter} seconds", _retryAfter);
     }

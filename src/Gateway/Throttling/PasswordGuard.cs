@@ -44,6 +44,7 @@ internal sealed class PasswordGuard(CredentialThrottle throttle, UsernameLockout
 
         if (lockout.IsLocked(username, out var wait))
         {
+            Observability.ThrottlingMetrics.Rejected(Observability.ThrottlingMetrics.Lockout);
             return new PasswordCheck(false, new ThrottleRefusal(429, Errors.ErrorCodes.TemporarilyLocked,
                 $"too many failed sign-ins for this username; it is locked for {wait} more seconds", wait));
         }

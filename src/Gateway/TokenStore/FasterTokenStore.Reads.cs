@@ -26,7 +26,13 @@ internal sealed partial class FasterTokenStore
             var status = slot.Session.Read(ref k, ref input, ref value);
             if (status.IsPending)
             {
+                slot.DiskLookups++;
                 status = CompletePendingRead(slot.Session, ref value);
+            }
+            else
+            {
+                // Plain increments: the slot is this thread's alone until Taken is released below (a full fence).
+                slot.MemoryLookups++;
             }
 
             if (status.IsFaulted)

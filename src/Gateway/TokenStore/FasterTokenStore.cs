@@ -179,6 +179,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
             store.StartSessions();
             store._checkpointLoop = Task.Run(store.RunCheckpointLoopAsync, CancellationToken.None);
             store._isReady = true;
+            Observability.TokenStoreMetrics.Track(store);
             return store;
         }
         catch
@@ -238,6 +239,7 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
         }
 
         _isReady = false;
+        Observability.TokenStoreMetrics.Untrack(this);
         _commitRequests.Writer.TryComplete();
         await _checkpointLoop.ConfigureAwait(false);
 
@@ -318,11 +320,13 @@ internal sealed partial class FasterTokenStore : IAsyncDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-    /// <summary>A pooled read session and its lock (0 free, 1 taken).</summary>
+    /// <summary>A pooled read session and its lock (0 free, 1 taken), and the lookups made on it (written only by its holder).</summary>
     private sealed class ReadSlot(TokenSession session)
     {
         public readonly TokenSession Session = session;
         public int Taken;
+        public long MemoryLookups;
+        public long DiskLookups;
     }
 
     private static TaskCompletionSource NewCommit() => new(TaskCreationOptions.RunContinuationsAsynchronously);
