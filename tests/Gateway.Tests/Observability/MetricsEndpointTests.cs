@@ -125,6 +125,29 @@ public sealed class MetricsEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task CardinalityLimit_MoreTagCombinations_FoldedIntoOverflowSeries_TotalKept()
+    {
+        await using var gateway = await GatewayProcess.StartAsync(Path.Combine(_folder.Path, "data"), BrokenUpstreams.Closed(), "--Telemetry:Metrics:CardinalityLimit=2");
+        using var http = gateway.CreateClient();
+        var client = await CreateClientAsync(http, "view");
+        // Four tag combinations: (client_credentials, issued), (client_credentials, invalid_client),
+        // (_OTHER, unsupported_grant_type), (_OTHER, invalid_request).
+        await GetTokenAsync(http, client);
+        using var wrongSecret = await RequestTokenAsync(http, client with { ClientSecret = "not-the-secret-0123456789" });
+        using var unsupported = await PostFormAsync(http, "/oauth2/token", client, [new("grant_type", "urn:example:made-up")]);
+        using var noGrantType = await PostFormAsync(http, "/oauth2/token", client, [new("scope", "view")]);
+
+        using var scrape = await http.SendAsync(WithKey("/metrics", GatewayProcess.AdminKey));
+        var body = await scrape.Content.ReadAsStringAsync();
+        var series = PrometheusText.Parse(body).Find("fastgateway_oauth_token_requests_total").ToList();
+
+        Assert.Equal(HttpStatusCode.BadRequest, noGrantType.StatusCode);
+        Assert.Contains(series, sample => sample.Labels.TryGetValue("otel_metric_overflow", out var overflow) && overflow == "true");
+        Assert.True(series.Count < 4, body);
+        Assert.Equal(4, series.Sum(sample => sample.Value));
+    }
+
+    [Fact]
     public async Task Telemetry_SampleRatioOutOfRange_StartRefused()
     {
         var (exitCode, output) = await GatewayProcess.RunToExitAsync(
