@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using FastGateway.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static FastGateway.Tests.Infrastructure.OAuthCalls;
