@@ -173,6 +173,18 @@ public sealed class ZeroDowntimeSwapTests(ITestOutputHelper output) : IAsyncLife
         Assert.NotEqual(403, await StatusAsync(second.BaseAddress, book, "DELETE", "/timetravels/bookings/1"));
     }
 
+    [Theory]
+    [InlineData("--Storage:LockTimeout=-1", "Storage:LockTimeout must be 0 (fail at once) to 2147483 seconds")]
+    [InlineData("--Proxy:DrainDelay=-0.5", "Proxy:DrainDelay must be 0 (off) to 2147483 seconds")]
+    public async Task SwapSettings_OutOfRange_RefusedAtStart(string setting, string message)
+    {
+        var (exitCode, text) = await GatewayProcess.RunToExitAsync(
+            "--urls=http://127.0.0.1:0", $"--Storage:Path={_storage.Path}", $"--Upstreams:timetravels={UpstreamUrl}", setting);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, text, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The swap needs the kernel to move connections queued on the old listener to the new one when the old closes it
     /// (Linux 5.14+, docs/deployment.md). Like the operator, the test machine sets it; without the right to, the test fails.
