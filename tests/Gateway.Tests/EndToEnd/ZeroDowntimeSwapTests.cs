@@ -91,6 +91,8 @@ public sealed class ZeroDowntimeSwapTests(ITestOutputHelper output) : IAsyncLife
 
         var slow = http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings/slow", token));
         await upstreamSawSlow.Task.WaitAsync(Patient);
+        // Opened while the first is the only listener: it stays the first's.
+        await using var probe = await RawHttpClient.ConnectAsync(first.BaseAddress);
 
         await using var second = GatewayProcess.Launch(null, _storage.Path, upstream.Url, $"--urls=http://127.0.0.1:{port}");
         await second.WaitForOutputAsync(Waiting, Patient);
@@ -99,6 +101,11 @@ public sealed class ZeroDowntimeSwapTests(ITestOutputHelper output) : IAsyncLife
         // Sent while the second waits for the lock: on either process, they wait and are served.
         var queued = Enumerable.Range(0, 4).Select(_ => NewConnectionRequestAsync(first.BaseAddress, token, "/timetravels/bookings")).ToArray();
         var stop = first.StopAsync();
+        await first.WaitForOutputAsync("Connection: close (Proxy:DrainDelay)", Patient);
+        var draining = await probe.SendAndReadAsync("GET /readyz HTTP/1.1\r\nHost: gateway\r\n\r\n", timeout: Patient);
+        Assert.Equal(503, draining?.Status);
+        Assert.Contains("\"draining\"", draining!.BodyText, StringComparison.Ordinal);
+        Assert.Equal("close", draining.Field("Connection"));
 
         using (var slowResponse = await slow)
         {
