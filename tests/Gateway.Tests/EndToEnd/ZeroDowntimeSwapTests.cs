@@ -68,6 +68,68 @@ public sealed class ZeroDowntimeSwapTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains(results, r => r.ToldToClose);
     }
 
+    /// <summary>
+    /// The pitfall of a shared port: connections the kernel queued on a listener that closes before accepting them. The
+    /// test's own SO_REUSEPORT socket plays the old process at the instant it closes (it never accepts); the requests
+    /// queued on it must be served by the gateway (net.ipv4.tcp_migrate_req=1), not reset.
+    /// </summary>
+    [Fact]
+    public async Task ClosingListener_QueuedConnections_MoveToTheGatewayAndAreServed()
+    {
+        var port = FreePort();
+        var setupPort = FreePort();
+        using var closing = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closing.SetRawSocketOption(1, 15, BitConverter.GetBytes(1)); // SOL_SOCKET, SO_REUSEPORT
+        closing.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        closing.Listen(512);
+        await using var gateway = await GatewayProcess.StartAsync(_storage.Path, UpstreamUrl, $"--urls=http://127.0.0.1:{port};http://127.0.0.1:{setupPort}");
+        // Set up through the gateway's second port: a connection to the shared one may land on the socket that never accepts.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{setupPort}") };
+        var token = await GetTokenAsync(http, await CreateClientAsync(http, "view"), "view");
+
+        var shared = new Uri($"http://127.0.0.1:{port}");
+        var connections = new List<RawHttpClient>();
+        try
+        {
+            for (var i = 0; i < 32; i++)
+            {
+                var connection = await RawHttpClient.ConnectAsync(shared);
+                connections.Add(connection);
+                await connection.SendAsync($"GET /timetravels/bookings HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n");
+            }
+
+            var answered = connections.Select(c => c.ReadResponseAsync(timeout: Patient)).ToArray();
+            // The gateway answers its share; the rest sit in the closing socket's accept queue.
+            await Task.Delay(1000);
+            var queued = answered.Count(a => !a.IsCompleted);
+            Assert.True(queued > 0, "every connection went to the gateway: the test proved nothing");
+            closing.Close();
+
+            var statuses = new List<string>();
+            foreach (var response in answered)
+            {
+                try
+                {
+                    statuses.Add((await response)?.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "closed");
+                }
+                catch (Exception e) when (e is SocketException or IOException or TimeoutException)
+                {
+                    statuses.Add(e.GetType().Name + ": " + e.Message);
+                }
+            }
+
+            output.WriteLine($"{queued} of {connections.Count} connections were queued on the closing listener");
+            Assert.All(statuses, status => Assert.Equal("200", status));
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task Swap_SlowRequestInFlight_CompletesDuringDrain_SuccessorServesAfter()
     {
