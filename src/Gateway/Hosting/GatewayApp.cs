@@ -15,9 +15,9 @@ namespace FastGateway.Hosting;
 /// <remarks>
 /// <code>
 /// request ──► [ShutdownDrain] ──► [AdminListener gate] ──► [ForwardedHeaders] ──► ProtectedApiMiddleware ── under an API base path? ──► validate ──► forward upstream
-///               while draining   Admin:Urls set         trusted proxies set             │ no
-///                                                                     ▼
-///             endpoint routing: /oauth2/authorize, /oauth2/token, /admin/v1/..., /healthz, /readyz, else 404 JSON
+///              while draining      Admin:Urls set           trusted proxies set     │ no
+///                                                                                   ▼
+///                                                             endpoint routing: /oauth2/authorize, /oauth2/token, /admin/v1/..., /healthz, /readyz, else 404 JSON
 /// </code>
 /// </remarks>
 public static class GatewayApp

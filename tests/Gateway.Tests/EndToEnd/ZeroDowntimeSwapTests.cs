@@ -215,7 +215,7 @@ public sealed class ZeroDowntimeSwapTests(ITestOutputHelper output) : IAsyncLife
         File.WriteAllText(definition, json);
         var outputFolder = Path.Combine(tree.Path, "out");
         // Not ExternalTool.RunAsync: its 3-minute step limit is too short for a build on a busy 2-core machine.
-        var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "src/Gateway/FastGateway.csproj", "-c", "Release", "-o", outputFolder])
+        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "src/Gateway/FastGateway.csproj", "-c", "Release", "-o", outputFolder])
         {
             WorkingDirectory = tree.Path,
             RedirectStandardOutput = true,
