@@ -4,7 +4,7 @@ namespace FastGateway.Hosting;
 /// Every log event id FastGateway uses, in one place so they stay unique and stable (operators alert on
 /// them). Ranges: 1000 token store, 1100 OAuth endpoints, 1200 proxy, 1300 authorization pages,
 /// 1400 audit, 1500 token lifecycle (sweep), 1600 hosting and configuration, 1700 throttling and quotas,
-/// 1850 telemetry.
+/// 1850 telemetry, 1900 process lifecycle (swap, drain).
 /// </summary>
 internal static class EventIds
 {
@@ -98,4 +98,15 @@ internal static class EventIds
 
     /// <summary>What the telemetry exports at start: metrics, /metrics placement, tracing, OTLP.</summary>
     public const int TelemetryConfigured = 1850;
+
+    /// <summary>The data folder is locked by another process (the old one, during a swap): waiting for it.</summary>
+    public const int StorageLockWaiting = 1900;
+    /// <summary>The data folder's lock was taken after waiting for it.</summary>
+    public const int StorageLockAcquired = 1901;
+    /// <summary>The listening sockets were bound with SO_REUSEPORT before the data folder was opened.</summary>
+    public const int ListenersBoundEarly = 1902;
+    /// <summary><c>net.ipv4.tcp_migrate_req</c> is not 1: connections queued on this process's listener are reset when it stops during a swap.</summary>
+    public const int MigrateRequestsOff = 1903;
+    /// <summary>SIGTERM while a successor waits for the data folder: draining with <c>Connection: close</c>.</summary>
+    public const int DrainStarted = 1904;
 }

@@ -15,17 +15,19 @@ namespace FastGateway.Hosting;
 /// </summary>
 /// <remarks>
 /// <code>
-/// request ──► [AdminListener gate] ──► [ForwardedHeaders] ──► ProtectedApiMiddleware ── under an API base path? ──► validate ──► forward upstream
-///              Admin:Urls set         trusted proxies set             │ no
-///                                                                     ▼
-///             endpoint routing: /oauth2/authorize, /oauth2/token, /admin/v1/..., /healthz, /readyz, else 404 JSON
+/// request ──► [ShutdownDrain] ──► [AdminListener gate] ──► [ForwardedHeaders] ──► ProtectedApiMiddleware ── under an API base path? ──► validate ──► forward upstream
+///              while draining      Admin:Urls set           trusted proxies set     │ no
+///                                                                                   ▼
+///                                                             endpoint routing: /oauth2/authorize, /oauth2/token, /admin/v1/..., /healthz, /readyz, else 404 JSON
 /// </code>
 /// </remarks>
 public static class GatewayApp
 {
     /// <summary>
     /// Builds the app from standard .NET configuration (appsettings.json, environment variables with
-    /// <c>__</c>, <c>--Key=Value</c> arguments, <c>--urls</c>). Opens and recovers the token store.
+    /// <c>__</c>, <c>--Key=Value</c> arguments, <c>--urls</c>). Binds the listening sockets (<c>Proxy:ReusePort</c>), then
+    /// opens and recovers the token store, waiting up to <c>Storage:LockTimeout</c> for a process that holds it (a swap,
+    /// docs/deployment.md).
     /// </summary>
     /// <param name="args">Command-line arguments.</param>
     /// <exception cref="InvalidOperationException">Configuration is incomplete (e.g. an upstream is missing) or the data folder is in use.</exception>
@@ -40,12 +42,15 @@ public static class GatewayApp
         var proxyOptions = configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions();
         ConfigureKestrel(builder, proxyOptions);
         builder.AddAdminListener();
+        // Before the data folder is opened: a swap's new process queues connections while it waits for the old one's lock.
+        ReusePortListeners.Use(builder, proxyOptions);
 
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         builder.Services
             .AddGatewayOptions(configuration)
             .AddTrustedProxies(configuration)
             .AddGatewayStorage(storage)
+            .AddShutdownDrain()
             .AddThrottling(configuration)
             .AddAuthorizationServer(configuration, storage.Path)
             .AddAdminApi()
@@ -55,6 +60,7 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.OpenGatewayStorage();
+        app.UseShutdownDrain();
         app.UseAdminListener();
         app.UseTrustedProxies();
         app.UseProtectedApis();

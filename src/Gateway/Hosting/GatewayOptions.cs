@@ -103,6 +103,14 @@ internal sealed record StorageOptions
     /// </summary>
     [NumberRange(0, MaxTimerSeconds, ErrorMessage = "must be 0 (off) to 2147483 seconds")]
     public int SweepInterval { get; set; } = 3600;
+
+    /// <summary>
+    /// Seconds to wait for the data folder's lock when another process holds it (the old process during a swap,
+    /// docs/deployment.md) before the start fails. The listening sockets are bound first, so connections queue meanwhile.
+    /// Default 60 (above <c>Proxy:DrainDelay</c> plus the old process's 30-second shutdown timeout); 0 = fail at once.
+    /// </summary>
+    [NumberRange(0, MaxTimerSeconds, ErrorMessage = "must be 0 (fail at once) to 2147483 seconds")]
+    public double LockTimeout { get; set; } = 60;
 }
 
 /// <summary>Configuration section <c>Admin</c>.</summary>
@@ -161,6 +169,22 @@ internal sealed record ProxyOptions
     /// thread, stalling the connections that share it.
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
+
+    /// <summary>
+    /// Whether the listening sockets set <c>SO_REUSEPORT</c> (Linux only), so a new gateway can bind the same ports
+    /// beside the running one and take over without refusing a connection (docs/deployment.md). Linux shares a port
+    /// only between sockets of the same effective user id, so another user cannot join the group. Default true; set
+    /// false to make a second process on the same port fail to start instead.
+    /// </summary>
+    public bool ReusePort { get; set; } = true;
+
+    /// <summary>
+    /// Seconds the old process keeps serving after SIGTERM, answering every response with <c>Connection: close</c>,
+    /// when a new process waits for its data folder (a swap): keep-alive clients move to new connections on a response
+    /// boundary instead of finding their idle connection closed. Then the normal shutdown runs. Default 2; 0 = off.
+    /// </summary>
+    [NumberRange(0, MaxTimerSeconds, ErrorMessage = "must be 0 (off) to 2147483 seconds")]
+    public double DrainDelay { get; set; } = 2;
 
     /// <summary>More client request fields never to forward, beside the defaults (README, "Security"). Default none.</summary>
     public string[] StripRequestFields { get; set; } = [];

@@ -81,9 +81,9 @@ public sealed class DurabilityTests : IAsyncLifetime
         await using var first = await GatewayProcess.StartAsync(_storage.Path, UpstreamUrl);
 
         var (exitCode, output) = await GatewayProcess.RunToExitAsync(
-            "--urls=http://127.0.0.1:0", $"--Storage:Path={_storage.Path}", $"--Upstreams:timetravels={UpstreamUrl}");
+            "--urls=http://127.0.0.1:0", $"--Storage:Path={_storage.Path}", $"--Upstreams:timetravels={UpstreamUrl}", "--Storage:LockTimeout=1");
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("in use by another process", output, StringComparison.Ordinal);
+        Assert.Contains("in use by another process (waited 1 s, Storage:LockTimeout)", output, StringComparison.Ordinal);
     }
 }

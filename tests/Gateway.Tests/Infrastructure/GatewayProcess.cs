@@ -94,6 +94,77 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>
+    /// Starts a gateway without waiting for it to listen: during a swap it binds its ports, then waits for the data
+    /// folder's lock (docs/deployment.md). The standard test arguments come first, so <paramref name="extraArgs"/> win
+    /// (e.g. a fixed <c>--urls</c>).
+    /// </summary>
+    /// <param name="gatewayDll">The FastGateway.dll to run; null runs the one built beside the tests.</param>
+    /// <param name="storagePath">The Storage:Path folder.</param>
+    /// <param name="upstream">Upstreams:timetravels.</param>
+    /// <param name="extraArgs">More --Key=Value arguments.</param>
+    public static GatewayProcess Launch(string? gatewayDll, string storagePath, string upstream, params string[] extraArgs)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(gatewayDll ?? GatewayDll);
+        foreach (var arg in (string[])[
+            "--urls=http://127.0.0.1:0",
+            $"--Storage:Path={storagePath}",
+            $"--Upstreams:timetravels={upstream}",
+            $"--Admin:ApiKey={AdminKey}",
+            "--OAuth:RequireHttps=false",
+            "--Logging:LogLevel:Default=Information",
+            "--Logging:Console:FormatterName=simple",
+            "--Throttling:Address:PermitLimit=100000",
+            "--Throttling:AdminAddress:PermitLimit=100000",
+            .. extraArgs])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var gateway = new GatewayProcess(Process.Start(info)!) { StoragePath = storagePath };
+        gateway._process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
+        gateway._process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
+        gateway._process.BeginOutputReadLine();
+        gateway._process.BeginErrorReadLine();
+        return gateway;
+    }
+
+    /// <summary>Waits until a <see cref="Launch"/>ed gateway listens (Kestrel started); sets <see cref="BaseAddress"/>.</summary>
+    /// <exception cref="InvalidOperationException">It exited or did not listen within <paramref name="timeout"/>.</exception>
+    public async Task WaitUntilListeningAsync(TimeSpan timeout)
+    {
+        var first = await Task.WhenAny(_listening.Task, _process.WaitForExitAsync(), Task.Delay(timeout));
+        if (first != _listening.Task)
+        {
+            throw new InvalidOperationException($"the gateway did not listen:\n{Output}");
+        }
+
+        BaseAddress = await _listening.Task;
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
+    /// <exception cref="InvalidOperationException">It exited or did not write it within <paramref name="timeout"/>.</exception>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the gateway did not write '{text}':\n{Output}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code (after <see cref="StopAsync"/>).</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Runs the gateway to completion with bad configuration and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
     {
