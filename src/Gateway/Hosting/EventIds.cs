@@ -3,7 +3,7 @@ namespace FastGateway.Hosting;
 /// <summary>
 /// Every log event id FastGateway uses, in one place so they stay unique and stable (operators alert on
 /// them). Ranges: 1000 token store, 1100 OAuth endpoints, 1200 proxy, 1300 authorization pages,
-/// 1400 audit, 1500 token lifecycle (sweep), 1600 hosting and configuration, 1700 throttling and quotas.
+/// 1400 audit, 1500 token lifecycle (sweep), 1600 hosting and configuration, 1700 throttling and quotas, 1800 observability.
 /// </summary>
 internal static class EventIds
 {
@@ -94,4 +94,7 @@ internal static class EventIds
     public const int UsernameLocked = 1701;
     /// <summary>A password check shed because the hashing queue is full (503).</summary>
     public const int HashingShed = 1702;
+
+    /// <summary>Writing the access log failed (stdout closed, disk full); reported once, later lines may be lost.</summary>
+    public const int AccessLogWriteFailed = 1800;
 }

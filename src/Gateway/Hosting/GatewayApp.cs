@@ -1,6 +1,7 @@
 using FastGateway.Admin;
 using FastGateway.Errors;
 using FastGateway.OAuth;
+using FastGateway.Observability;
 using FastGateway.OpenApi;
 using FastGateway.Proxy;
 using FastGateway.Throttling;
@@ -35,6 +36,9 @@ public static class GatewayApp
         // appsettings.json ships beside the binary; Storage:Path and other relative paths stay relative to the working directory.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
+        // The slim builder registers only the simple console formatter, so Logging:Console:FormatterName=json (or
+        // systemd) selected nothing; AddConsole registers the three built-in formatters and the name picks one.
+        builder.Logging.AddConsole();
         GatewayOptionsValidator.ThrowIfInvalid(configuration);
         var proxyOptions = configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions();
         ConfigureKestrel(builder, proxyOptions);
@@ -49,6 +53,7 @@ public static class GatewayApp
             .AddAuthorizationServer(configuration, storage.Path)
             .AddAdminApi()
             .AddProtectedApis(configuration, proxyOptions)
+            .AddProxyObservability(configuration)
             .AddGatewayOpenApi();
 
         var app = builder.Build();

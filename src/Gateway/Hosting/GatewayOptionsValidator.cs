@@ -1,3 +1,4 @@
+using FastGateway.Observability;
 using Microsoft.Extensions.Options;
 
 namespace FastGateway.Hosting;
@@ -14,7 +15,8 @@ namespace FastGateway.Hosting;
 /// </remarks>
 [OptionsValidator]
 internal sealed partial class GatewayOptionsValidator :
-    IValidateOptions<OAuthOptions>, IValidateOptions<StorageOptions>, IValidateOptions<AdminOptions>, IValidateOptions<ProxyOptions>
+    IValidateOptions<OAuthOptions>, IValidateOptions<StorageOptions>, IValidateOptions<AdminOptions>, IValidateOptions<ProxyOptions>,
+    IValidateOptions<AccessLogOptions>
 {
     /// <summary>Registers the validator for the four options types, checked when the host starts (<c>ValidateOnStart</c>).</summary>
     public static void Register(IServiceCollection services)
@@ -24,10 +26,12 @@ internal sealed partial class GatewayOptionsValidator :
         services.AddSingleton<IValidateOptions<StorageOptions>>(validator);
         services.AddSingleton<IValidateOptions<AdminOptions>>(validator);
         services.AddSingleton<IValidateOptions<ProxyOptions>>(validator);
+        services.AddSingleton<IValidateOptions<AccessLogOptions>>(validator);
         services.AddOptions<OAuthOptions>().ValidateOnStart();
         services.AddOptions<StorageOptions>().ValidateOnStart();
         services.AddOptions<AdminOptions>().ValidateOnStart();
         services.AddOptions<ProxyOptions>().ValidateOnStart();
+        services.AddOptions<AccessLogOptions>().ValidateOnStart();
     }
 
     /// <summary>Binds and checks the four sections of <paramref name="configuration"/>.</summary>
@@ -42,6 +46,7 @@ internal sealed partial class GatewayOptionsValidator :
         Check("Storage", validator.Validate("Storage", configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions()), typeof(StorageOptions));
         Check("Admin", validator.Validate("Admin", configuration.GetSection("Admin").Get<AdminOptions>() ?? new AdminOptions()), typeof(AdminOptions));
         Check("Proxy", validator.Validate("Proxy", configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions()), typeof(ProxyOptions));
+        Check("AccessLog", validator.Validate("AccessLog", configuration.GetSection("AccessLog").Get<AccessLogOptions>() ?? new AccessLogOptions()), typeof(AccessLogOptions));
         if (first is not null)
         {
             throw new OptionsValidationException(Options.DefaultName, first, failures);
