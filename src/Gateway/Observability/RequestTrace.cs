@@ -25,6 +25,9 @@ internal readonly struct RequestTrace
     /// propagate 512 and drop a longer one.</summary>
     public const int MaxTraceStateLength = 512;
 
+    /// <summary>Length of a version-00 <c>traceparent</c> value.</summary>
+    public const int TraceParentLength = 55;
+
     private RequestTrace(ActivityTraceId traceId, ActivitySpanId parentId, ActivityTraceFlags flags, string? traceState, Activity? activity)
     {
         TraceId = traceId;
@@ -79,7 +82,7 @@ internal readonly struct RequestTrace
     }
 
     /// <summary>Writes the <c>traceparent</c> value (W3C Trace Context section 3.2, version 00) into <paramref name="destination"/>.</summary>
-    /// <returns>The characters written: 55.</returns>
+    /// <returns>The characters written: <see cref="TraceParentLength"/>.</returns>
     public int FormatTraceParent(Span<char> destination)
     {
         "00-".CopyTo(destination);
@@ -89,15 +92,16 @@ internal readonly struct RequestTrace
         destination[52] = '-';
         destination[53] = '0';
         destination[54] = (Flags & ActivityTraceFlags.Recorded) != 0 ? '1' : '0';
-        return 55;
+        return TraceParentLength;
     }
 
-    // W3C Trace Context section 3.2: one traceparent; a second, or a malformed one, means none. tracestate goes with a
-    // valid traceparent only, and only when it is a field value the gateway can write as is.
+    // W3C Trace Context section 3.2: one traceparent; a second, or a malformed one, means none. Exactly 55 characters:
+    // a later version's longer form is treated as none too (its parsing is a SHOULD, and the gateway writes version 00).
+    // tracestate goes with a valid traceparent only, and only when it is a field value the gateway can write as is.
     private static bool TryReadParent(StringValues traceParent, StringValues traceState, out ActivityContext parent)
     {
         parent = default;
-        if (traceParent.Count != 1)
+        if (traceParent.Count != 1 || traceParent[0] is not { Length: TraceParentLength })
         {
             return false;
         }

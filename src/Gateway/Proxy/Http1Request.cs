@@ -153,7 +153,7 @@ internal static class Http1Request
         if (trace.RequestId is { } requestId)
         {
             head.Write("traceparent: "u8);
-            Span<char> traceParent = stackalloc char[55];
+            Span<char> traceParent = stackalloc char[RequestTrace.TraceParentLength];
             head.WriteAscii(traceParent[..trace.FormatTraceParent(traceParent)]);
             head.Write(CrLf);
             if (trace.TraceState is { } traceState)
