@@ -4,7 +4,7 @@ namespace FastGateway.Hosting;
 /// Every log event id FastGateway uses, in one place so they stay unique and stable (operators alert on
 /// them). Ranges: 1000 token store, 1100 OAuth endpoints, 1200 proxy, 1300 authorization pages,
 /// 1400 audit, 1500 token lifecycle (sweep), 1600 hosting and configuration, 1700 throttling and quotas,
-/// 1850 telemetry, 1900 process lifecycle (swap, drain).
+/// 1800 observability (access log), 1850 telemetry, 1900 process lifecycle (swap, drain).
 /// </summary>
 internal static class EventIds
 {
@@ -109,4 +109,7 @@ internal static class EventIds
     public const int MigrateRequestsOff = 1903;
     /// <summary>SIGTERM while a successor waits for the data folder: draining with <c>Connection: close</c>.</summary>
     public const int DrainStarted = 1904;
+
+    /// <summary>Writing the access log failed (stdout closed, disk full); reported once, later lines may be lost.</summary>
+    public const int AccessLogWriteFailed = 1800;
 }

@@ -38,6 +38,12 @@ public static class GatewayApp
         // appsettings.json ships beside the binary; Storage:Path and other relative paths stay relative to the working directory.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
+        // The slim builder registers only the simple console formatter and forces its name over configuration, so
+        // Logging:Console:FormatterName=json (or systemd) did nothing: AddConsole registers the three built-in formatters,
+        // and the configured name is applied after the slim builder's.
+        builder.Logging.AddConsole();
+        builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console =>
+            console.FormatterName = configuration["Logging:Console:FormatterName"] is { Length: > 0 } formatter ? formatter : console.FormatterName);
         GatewayOptionsValidator.ThrowIfInvalid(configuration);
         var proxyOptions = configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions();
         ConfigureKestrel(builder, proxyOptions);
@@ -55,6 +61,7 @@ public static class GatewayApp
             .AddAuthorizationServer(configuration, storage.Path)
             .AddAdminApi()
             .AddProtectedApis(configuration, proxyOptions)
+            .AddProxyObservability(configuration)
             .AddGatewayOpenApi()
             .AddGatewayTelemetry(configuration);
 

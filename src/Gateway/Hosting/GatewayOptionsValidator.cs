@@ -1,3 +1,4 @@
+using FastGateway.Observability;
 using Microsoft.Extensions.Options;
 
 namespace FastGateway.Hosting;
@@ -15,7 +16,8 @@ namespace FastGateway.Hosting;
 [OptionsValidator]
 internal sealed partial class GatewayOptionsValidator :
     IValidateOptions<OAuthOptions>, IValidateOptions<StorageOptions>, IValidateOptions<AdminOptions>, IValidateOptions<ProxyOptions>,
-    IValidateOptions<Observability.TelemetryOptions>, IValidateOptions<Observability.TelemetryMetricsOptions>, IValidateOptions<Observability.TelemetryTracingOptions>
+    IValidateOptions<Observability.TelemetryOptions>, IValidateOptions<Observability.TelemetryMetricsOptions>, IValidateOptions<Observability.TelemetryTracingOptions>,
+    IValidateOptions<AccessLogOptions>
 {
     /// <summary>Registers the validator for the gateway's options types, checked when the host starts (<c>ValidateOnStart</c>).</summary>
     public static void Register(IServiceCollection services)
@@ -26,11 +28,13 @@ internal sealed partial class GatewayOptionsValidator :
         services.AddSingleton<IValidateOptions<AdminOptions>>(validator);
         services.AddSingleton<IValidateOptions<ProxyOptions>>(validator);
         services.AddSingleton<IValidateOptions<Observability.TelemetryOptions>>(validator);
+        services.AddSingleton<IValidateOptions<AccessLogOptions>>(validator);
         services.AddOptions<OAuthOptions>().ValidateOnStart();
         services.AddOptions<StorageOptions>().ValidateOnStart();
         services.AddOptions<AdminOptions>().ValidateOnStart();
         services.AddOptions<ProxyOptions>().ValidateOnStart();
         services.AddOptions<Observability.TelemetryOptions>().ValidateOnStart();
+        services.AddOptions<AccessLogOptions>().ValidateOnStart();
     }
 
     /// <summary>Binds and checks the gateway's sections of <paramref name="configuration"/>.</summary>
@@ -49,6 +53,7 @@ internal sealed partial class GatewayOptionsValidator :
         var telemetry = configuration.GetSection("Telemetry").Get<Observability.TelemetryOptions>() ?? new Observability.TelemetryOptions();
         Check("Telemetry:Metrics", validator.Validate("Telemetry:Metrics", telemetry.Metrics), typeof(Observability.TelemetryOptions));
         Check("Telemetry:Tracing", validator.Validate("Telemetry:Tracing", telemetry.Tracing), typeof(Observability.TelemetryOptions));
+        Check("AccessLog", validator.Validate("AccessLog", configuration.GetSection("AccessLog").Get<AccessLogOptions>() ?? new AccessLogOptions()), typeof(AccessLogOptions));
         if (first is not null)
         {
             throw new OptionsValidationException(Options.DefaultName, first, failures);

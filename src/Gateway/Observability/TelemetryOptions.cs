@@ -36,6 +36,13 @@ internal sealed record TelemetryMetricsOptions
     /// </summary>
     [NumberRange(1, 100_000, ErrorMessage = "must be 1 to 100000 series per metric")]
     public int CardinalityLimit { get; set; } = DefaultCardinalityLimit;
+
+    /// <summary>
+    /// Distinct client ids that get a <c>fastgateway.client_id</c> label of their own on the proxied-request metrics;
+    /// later ones read <c>_OTHER</c> (<see cref="ClientIdLabels"/>). Default 100; 1 to 10000.
+    /// </summary>
+    [NumberRange(1, ClientIdLabels.MaxLimit, ErrorMessage = "must be 1 to 10000 (client ids labelled on their own; later ones read _OTHER)")]
+    public int MaxClientIds { get; set; } = ClientIdLabels.DefaultLimit;
 }
 
 /// <summary>Configuration section <c>Telemetry:Tracing</c>.</summary>

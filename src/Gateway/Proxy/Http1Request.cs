@@ -4,6 +4,7 @@ using System.Collections.Frozen;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using FastGateway.Observability;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -64,10 +65,12 @@ internal static class Http1Request
     /// <param name="identity">Identity fields to add.</param>
     /// <param name="fields">Which client fields to leave out.</param>
     /// <param name="bodyLength">From <see cref="BodyLength"/>: the framing field to write.</param>
+    /// <param name="trace">The request's trace context: written as <c>traceparent</c> (W3C Trace Context section 3.2),
+    /// <c>tracestate</c> and <c>X-Request-Id</c>; the client's own are never copied. Default: none of the three.</param>
     /// <returns>null when the head was written; else what is wrong with the request, for a 400. Then part of the head may
     /// sit unflushed in <paramref name="writer"/>: drop it (<see cref="UpstreamWriter.Discard"/>).</returns>
     public static string? WriteHead(PipeWriter writer, HttpContext context, Upstream upstream, in RequestTarget target, int restStart, string basePath,
-        in ForwardedIdentity identity, RequestFieldPolicy fields, long? bodyLength)
+        in ForwardedIdentity identity, RequestFieldPolicy fields, long? bodyLength, in RequestTrace trace = default)
     {
         var request = context.Request;
         if (!RequestFieldPolicy.IsValidName(request.Method))
@@ -147,6 +150,20 @@ internal static class Http1Request
         }
 
         head.WriteField("X-Forwarded-Prefix: "u8, basePath);
+        if (trace.RequestId is { } requestId)
+        {
+            head.Write("traceparent: "u8);
+            Span<char> traceParent = stackalloc char[RequestTrace.TraceParentLength];
+            head.WriteAscii(traceParent[..trace.FormatTraceParent(traceParent)]);
+            head.Write(CrLf);
+            if (trace.TraceState is { } traceState)
+            {
+                head.WriteField("tracestate: "u8, traceState); // printable ASCII only (RequestTrace)
+            }
+
+            head.WriteField("X-Request-Id: "u8, requestId);
+        }
+
         head.Write(CrLf);
         head.Commit();
         return null;

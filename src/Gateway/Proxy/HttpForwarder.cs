@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using FastGateway.Errors;
 using FastGateway.Hosting;
+using FastGateway.Observability;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -34,7 +36,7 @@ internal readonly record struct ForwardedIdentity(string ClientId, string? Owner
 /// race, RFC 9112 section 9.3.1) is retried once on a new connection only for an idempotent method whose body was not
 /// sent (RFC 9110 section 9.2.2).
 /// </remarks>
-internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILogger<HttpForwarder> logger)
+internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ProxyObserver observer, ILogger<HttpForwarder> logger)
 {
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.Timeout);
     private readonly long _timeoutMs = Math.Max(1L, (long)TimeSpan.FromSeconds(options.Value.Timeout).TotalMilliseconds);
@@ -48,18 +50,24 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
     /// <param name="apiName">The API's name, for logs (the URL may carry secrets in its query, so it is not logged).</param>
     /// <param name="basePath">The API's base path, sent as <c>X-Forwarded-Prefix</c>.</param>
     /// <param name="identity">Identity fields to add.</param>
+    /// <param name="observed">The request's observation (<see cref="ProxyObserver.Begin"/>): its trace context and request id
+    /// are sent upstream, and it is completed (metrics, span, access log) when the exchange ends, however it ends.</param>
     /// <remarks>Never throws: every failure becomes a JSON error response or, once the response started, an aborted
     /// connection. It runs ahead of the exception-handler middleware, whose per-request await it would otherwise pay.</remarks>
-    public async Task ForwardAsync(HttpContext context, Upstream upstream, RequestTarget target, int restStart, string apiName, string basePath, ForwardedIdentity identity)
+    public async Task ForwardAsync(HttpContext context, Upstream upstream, RequestTarget target, int restStart, string apiName, string basePath, ForwardedIdentity identity,
+        ProxiedRequest observed)
     {
         var request = context.Request;
         var bodyLength = Http1Request.BodyLength(context);
         var hasBody = bodyLength is -1 or > 0;
+        observed.BytesIn = bodyLength ?? 0; // -1 (chunked): unknown
         if (bodyLength > 0 && bodyLength > context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
         {
             // Declared over the limit: refused before anything is sent (Kestrel would refuse it at the first read).
             Log.ClientBodyRejected(logger, apiName, "declared Content-Length over the limit");
+            observed.BytesIn = 0;
             await ErrorResponse.WriteAsync(context, 413, ErrorCodes.RequestTooLarge, "the request body is over the size limit").ConfigureAwait(false);
+            observer.Complete(context, observed);
             return;
         }
 
@@ -72,6 +80,8 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         var reusable = false;
         var bodySent = false;
         string? malformed = null;
+        var requestId = observed.Trace.RequestId;
+        observed.UpstreamStart = observed.Start == 0 ? 0 : Stopwatch.GetTimestamp();
         try
         {
             ResponseHead head;
@@ -79,7 +89,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
             {
                 connection = await RentAsync(upstream.Pool, aborted).ConfigureAwait(false);
                 var cancellation = connection.Cancellation;
-                malformed = Http1Request.WriteHead(connection.Writer, context, upstream, target, restStart, basePath, identity, _fields, bodyLength);
+                malformed = Http1Request.WriteHead(connection.Writer, context, upstream, target, restStart, basePath, identity, _fields, bodyLength, observed.Trace);
                 if (malformed is not null)
                 {
                     // Nothing was sent: the half-written head is dropped and the connection goes back to the pool unused.
@@ -120,9 +130,16 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
 
             if (malformed is not null)
             {
+                observed.UpstreamStart = 0; // nothing was sent
+                observed.BytesIn = 0;
                 await ErrorResponse.WriteAsync(context, 400, ErrorCodes.InvalidRequest, malformed).ConfigureAwait(false);
                 return;
             }
+
+            // The upstream's own X-Request-Id, if any, gives way to the gateway's (the one the access log and the upstream got).
+            context.Response.Headers[ProxyObserver.RequestIdHeader] = requestId;
+            observed.UpstreamStatus = context.Response.StatusCode;
+            observed.BytesOut = isHead ? 0 : head.Framing == BodyFraming.ContentLength ? head.ContentLength : head.Framing == BodyFraming.None ? 0 : -1;
 
             // The deadline covers the head only; a client abort still cancels the body. Lost to the heartbeat at the
             // last moment: the body copy sees the cancellation.
@@ -138,13 +155,17 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
                 if (!aborted.IsCancellationRequested)
                 {
                     Log.UpstreamBodyFailed(logger, apiName, e.Message);
+                    observed.UpstreamError = "body_failed";
                 }
+
+                observed.BytesOut = -1;
 
                 context.Abort();
                 return;
             }
 
             reusable = completed && head.KeepAlive && IsDrained(connection);
+            observed.UpstreamEnd = observed.UpstreamStart == 0 ? 0 : Stopwatch.GetTimestamp();
         }
         catch (BadHttpRequestException e)
         {
@@ -152,39 +173,51 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
             // Kestrel also fires RequestAborted for it.
             var tooLarge = RequestBodyLimit.IsExceeded(e);
             Log.ClientBodyRejected(logger, apiName, e.Message);
+            observed.UpstreamError = "client_body_rejected";
             // What follows a broken body on this connection cannot be framed: no further request is read from it.
             context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
             await (tooLarge
-                ? FailAsync(context, 413, ErrorCodes.RequestTooLarge, "the request body is over the size limit")
-                : FailAsync(context, 400, ErrorCodes.InvalidRequest, e.Message)).ConfigureAwait(false);
+                ? FailAsync(context, 413, ErrorCodes.RequestTooLarge, "the request body is over the size limit", requestId)
+                : FailAsync(context, 400, ErrorCodes.InvalidRequest, e.Message, requestId)).ConfigureAwait(false);
         }
         catch (Exception e) when (aborted.IsCancellationRequested || e is ClientAbortedException)
         {
             // The client went away; nobody to answer.
             Log.ClientAborted(logger, apiName, (e.InnerException ?? e).GetType().FullName!, (e.InnerException ?? e).Message);
+            observed.UpstreamError = "client_aborted";
         }
         catch (OperationCanceledException)
         {
             Log.UpstreamTimeout(logger, apiName, _timeout.TotalSeconds);
-            await FailAsync(context, 504, ErrorCodes.GatewayTimeout, $"the upstream did not answer within {_timeout.TotalSeconds} s").ConfigureAwait(false);
+            observed.UpstreamError = "timeout";
+            await FailAsync(context, 504, ErrorCodes.GatewayTimeout, $"the upstream did not answer within {_timeout.TotalSeconds} s", requestId).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or TimeoutException)
         {
             Log.UpstreamFailed(logger, apiName, e.Message);
-            await FailAsync(context, 502, ErrorCodes.BadGateway, "the upstream is unreachable").ConfigureAwait(false);
+            observed.UpstreamError = "connection_failed";
+            await FailAsync(context, 502, ErrorCodes.BadGateway, "the upstream is unreachable", requestId).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UpstreamProtocolException or AuthenticationException)
         {
             Log.UpstreamFailed(logger, apiName, e.InnerException?.Message ?? e.Message);
-            await FailAsync(context, 502, ErrorCodes.BadGateway, "the upstream broke the exchange").ConfigureAwait(false);
+            observed.UpstreamError = "protocol_error";
+            await FailAsync(context, 502, ErrorCodes.BadGateway, "the upstream broke the exchange", requestId).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             Log.ForwardingFailed(logger, apiName, e);
-            await FailAsync(context, 500, ErrorCodes.ServerError, "the gateway failed to handle the request; see its log").ConfigureAwait(false);
+            observed.UpstreamError = "internal_error";
+            await FailAsync(context, 500, ErrorCodes.ServerError, "the gateway failed to handle the request; see its log", requestId).ConfigureAwait(false);
         }
         finally
         {
+            if (observed.UpstreamError is not null)
+            {
+                observed.BytesOut = -1;
+            }
+
+            observer.Complete(context, observed);
             if (connection is not null)
             {
                 if (reusable && connection.DisarmDeadline())
@@ -221,7 +254,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
     // Bytes after a complete response that nobody asked for: the connection's framing is not to be trusted.
     private static bool IsDrained(UpstreamConnection connection) => connection.Reader.Buffered.IsEmpty && !connection.Reader.IsCompleted;
 
-    private static Task FailAsync(HttpContext context, int status, string error, string description)
+    private static Task FailAsync(HttpContext context, int status, string error, string description, string? requestId)
     {
         if (context.Response.HasStarted)
         {
@@ -230,6 +263,7 @@ internal sealed partial class HttpForwarder(IOptions<ProxyOptions> options, ILog
         }
 
         context.Response.Clear(); // fields of a half-read upstream head must not leak into the error
+        context.Response.Headers[ProxyObserver.RequestIdHeader] = requestId;
         return ErrorResponse.WriteAsync(context, status, error, description);
     }
 

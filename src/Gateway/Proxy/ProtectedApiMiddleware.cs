@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Diagnostics;
 using FastGateway.Validation;
 using FastGateway.Contracts;
 using FastGateway.Errors;
 using FastGateway.Generated;
 using FastGateway.Hosting;
+using FastGateway.Observability;
 using FastGateway.Scopes;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,8 +19,10 @@ namespace FastGateway.Proxy;
 /// RFC 6750 section 3, and forwards allowed requests with <see cref="HttpForwarder"/>. Routes are matched on the
 /// client's raw request-target (<see cref="RequestTarget"/>), after the API's path policy.
 /// </summary>
-/// <remarks>It runs first in the pipeline, ahead of the exception handler, so it answers its own unexpected failures.</remarks>
-internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, TimeProvider time, IOptions<ProxyOptions> options, ILogger<ProtectedApiMiddleware> logger)
+/// <remarks>It runs first in the pipeline, ahead of the exception handler, so it answers its own unexpected failures.
+/// Every request it answers under an API (forwarded or refused after its route matched) is observed
+/// (<see cref="ProxyObserver"/>): metrics, span, <c>X-Request-Id</c>, access log.</remarks>
+internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, HttpForwarder forwarder, UpstreamTable upstreams, ScopeCatalog scopes, TimeProvider time, IOptions<ProxyOptions> options, ProxyObserver observer, ILogger<ProtectedApiMiddleware> logger)
 {
     private const string Realm = "FastGateway";
     private readonly bool _onSocketThread = options.Value.InlineScheduling;
@@ -26,6 +30,8 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
     /// <summary>Handles the request, or passes it on when it is under no API.</summary>
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        // The clock is read only when something records durations (metrics, spans, access log).
+        var start = observer.IsObserving ? Stopwatch.GetTimestamp() : 0;
         var request = context.Request;
         // ConnectionFieldEncoding kept "close" from Kestrel (as "~close") so the options beside it survive: the gateway
         // closes the client connection after this response instead.
@@ -53,7 +59,7 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
                     : Refuse(context, TargetErrorDescription(error));
             }
 
-            return Decide(context, next, target, matchPath, octets);
+            return Decide(context, next, target, matchPath, octets, start);
         }
         finally
         {
@@ -64,7 +70,7 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
         }
     }
 
-    private Task Decide(HttpContext context, RequestDelegate next, in RequestTarget target, ReadOnlySpan<char> matchPath, PathOctets octets)
+    private Task Decide(HttpContext context, RequestDelegate next, in RequestTarget target, ReadOnlySpan<char> matchPath, PathOctets octets, long start)
     {
         var request = context.Request;
         AccessDecision decision;
@@ -95,9 +101,15 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
             return Refuse(context, PathOctetsDescription(rejected));
         }
 
-        return decision switch
+        var observed = observer.Begin(context, start, route, target, identity);
+        CountValidation(decision, route.ApiIndex);
+        if (decision == AccessDecision.Allowed)
         {
-            AccessDecision.Allowed => ForwardAsync(context, target, route, new ForwardedIdentity(identity.ClientId, identity.Owner, scopes.Format(granted))),
+            return ForwardAsync(context, target, route, new ForwardedIdentity(identity.ClientId, identity.Owner, scopes.Format(granted)), observed);
+        }
+
+        var refusal = decision switch
+        {
             AccessDecision.NoResource => ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound,
                 $"no resource of API '{GatewayDefinition.Apis[route.ApiIndex].DisplayName}' matches {request.Method} {target.Path}"),
             AccessDecision.MissingToken => Challenge(context, 401, null, "an access token is required: send it as Authorization: Bearer followed by the token"),
@@ -108,6 +120,51 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
             AccessDecision.RateLimited => RateLimited(context, identity.Client),
             _ => Challenge(context, 401, ErrorCodes.InvalidToken, "the access token is not valid"),
         };
+        return Observed(refusal, context, observed);
+    }
+
+    // A refusal's error body is usually written synchronously: then it is observed without an async state machine.
+    private Task Observed(Task written, HttpContext context, ProxiedRequest observed)
+    {
+        if (written.IsCompletedSuccessfully)
+        {
+            observer.Complete(context, observed);
+            return written;
+        }
+
+        return ObservedAsync(written, context, observed);
+    }
+
+    private async Task ObservedAsync(Task written, HttpContext context, ProxiedRequest observed)
+    {
+        try
+        {
+            await written.ConfigureAwait(false);
+        }
+        finally
+        {
+            observer.Complete(context, observed);
+        }
+    }
+
+    private static void CountValidation(AccessDecision decision, int apiIndex)
+    {
+        var outcome = decision switch
+        {
+            AccessDecision.Allowed => ProxyMetrics.Outcome.Allowed,
+            AccessDecision.MissingToken => ProxyMetrics.Outcome.MissingToken,
+            AccessDecision.MalformedRequest => ProxyMetrics.Outcome.MalformedRequest,
+            AccessDecision.InvalidToken => ProxyMetrics.Outcome.InvalidToken,
+            AccessDecision.ExpiredToken => ProxyMetrics.Outcome.Expired,
+            AccessDecision.RevokedToken => ProxyMetrics.Outcome.Revoked,
+            AccessDecision.InsufficientScope => ProxyMetrics.Outcome.InsufficientScope,
+            AccessDecision.RateLimited => ProxyMetrics.Outcome.RateLimited,
+            _ => null, // NoResource: 404 before any token is read
+        };
+        if (outcome is not null)
+        {
+            ProxyMetrics.CountValidation(outcome, GatewayDefinition.Apis[apiIndex].Name);
+        }
     }
 
     // Cold: a path with risky octets that matched no API. Is it under an API once decoded fully, or as Kestrel reads it
@@ -161,10 +218,10 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
         await next(context).ConfigureAwait(false);
     }
 
-    private Task ForwardAsync(HttpContext context, RequestTarget target, RouteMatch route, ForwardedIdentity identity)
+    private Task ForwardAsync(HttpContext context, RequestTarget target, RouteMatch route, ForwardedIdentity identity, ProxiedRequest observed)
     {
         var api = GatewayDefinition.Apis[route.ApiIndex];
-        return forwarder.ForwardAsync(context, upstreams[route.ApiIndex], target, target.RawPathIndex(route.BasePathLength), api.Name, api.BasePath, identity);
+        return forwarder.ForwardAsync(context, upstreams[route.ApiIndex], target, target.RawPathIndex(route.BasePathLength), api.Name, api.BasePath, identity, observed);
     }
 
     private Task InsufficientScope(HttpContext context, RouteMatch route)
@@ -184,6 +241,7 @@ internal sealed partial class ProtectedApiMiddleware(AccessValidator validator, 
     {
         var quota = client.Quota!;
         var retryAfter = quota.RetryAfterSeconds(ClientQuota.Now(time));
+        ProxyMetrics.CountQuotaRejection(observer.ClientIds.Label(client.ClientId));
         Log.RateLimited(logger, client.ClientId, quota.Requests, quota.WindowSeconds);
         context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ErrorResponse.WriteAsync(context, 429, ErrorCodes.RateLimitExceeded,

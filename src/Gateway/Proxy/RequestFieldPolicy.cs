@@ -12,7 +12,8 @@ namespace FastGateway.Proxy;
 /// Never forwarded, whatever the configuration: the hop-by-hop fields (RFC 9110 section 7.6.1) and those the client's
 /// <c>Connection</c> names; the framing fields <c>Content-Length</c> and <c>Transfer-Encoding</c> (the gateway writes its
 /// own); the fields the gateway sets or answers itself (<c>Host</c>, <c>Authorization</c>, <c>Expect</c>, identity
-/// <c>X-Client-Id</c>/<c>X-Owner</c>/<c>X-Scope</c>, <c>Forwarded</c> and every <c>X-Forwarded-*</c>); and any field whose
+/// <c>X-Client-Id</c>/<c>X-Owner</c>/<c>X-Scope</c>, <c>Forwarded</c> and every <c>X-Forwarded-*</c>, the trace context
+/// <c>traceparent</c>/<c>tracestate</c> and <c>X-Request-Id</c>); and any field whose
 /// name equals one of those once <c>_</c> is read as <c>-</c> (CGI, WSGI, PHP and Rack merge <c>X_Scope</c> with
 /// <c>X-Scope</c>). Stripped by default and configurable (<see cref="DefaultStripped"/>): fields that make upstream
 /// frameworks change the method, the URL or the client address they see.
@@ -34,6 +35,8 @@ internal sealed class RequestFieldPolicy
     public static readonly string[] GatewayOwned =
     [
         .. Http1Request.HopByHop, "Content-Length", "Host", "Authorization", "Expect", "X-Client-Id", "X-Owner", "X-Scope", "Forwarded",
+        // The gateway writes the trace context and the request id itself (Observability/RequestTrace), from parsed values.
+        "traceparent", "tracestate", "X-Request-Id",
     ];
 
     private const string ForwardedPrefix = "X-Forwarded-";

@@ -268,10 +268,29 @@ internal sealed class UpstreamConnectionPool : IDisposable
         }
     }
 
+    /// <summary>Connections idle in the pool now (for <c>http.client.open_connections</c>; walks the shards, so not for requests).</summary>
+    public int IdleCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var idle in _idle)
+            {
+                count += idle.Count;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Open connections now, idle or in an exchange (for <c>http.client.open_connections</c>).</summary>
+    public int OpenCount => _open.Count;
+
     /// <summary>Closes every idle connection; connections in use are closed when their exchange ends.</summary>
     public void Dispose()
     {
         _disposed = true;
+        FastGateway.Observability.ProxyMetrics.UntrackPool(this);
         _pruner.Dispose();
         _heartbeat.Dispose();
         CloseIdle();

@@ -34,11 +34,15 @@ public sealed class RequestFieldPolicyTests
     [InlineData("Keep-Alive")]
     [InlineData("TE")]
     [InlineData("Authorization")]
+    [InlineData("traceparent")]
+    [InlineData("TraceState")]
+    [InlineData("X-Request-Id")]
+    [InlineData("X_Request_Id")]
     public void IsStripped_GatewayOwnedOrDenied_IsTrue(string name) => Assert.True(Defaults.IsStripped(name));
 
     [Theory]
     [InlineData("Accept")]
-    [InlineData("X-Request-Id")]
+    [InlineData("X-Correlation-Id")]
     [InlineData("X_Custom")]
     [InlineData("Cookie")]
     public void IsStripped_EndToEndField_IsFalse(string name) => Assert.False(Defaults.IsStripped(name));

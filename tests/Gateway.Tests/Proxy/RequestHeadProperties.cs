@@ -67,6 +67,8 @@ public sealed class RequestHeadProperties : IDisposable
         "x-http-method-override", "x-http-method", "x-method-override", "x-original-url", "x-original-uri", "x-rewrite-url",
         "x-original-method", "x-original-host", "x-host", "x-real-ip", "true-client-ip", "x-client-ip", "cf-connecting-ip",
         "x-cluster-client-ip", "fastly-client-ip",
+        // The trace context and request id: the gateway writes its own (README, "Observability").
+        "traceparent", "tracestate", "x-request-id",
     };
 
     // The fields the gateway writes itself; any line with one of these names is the gateway's (a client's is stripped).
