@@ -43,8 +43,9 @@ internal static class EditDistance
     }
 
     /// <summary>
-    /// The candidate nearest to <paramref name="name"/>, or null when even the nearest differs in more than a third of
-    /// its characters (at least 2 edits are always allowed), so an unrelated name is not suggested.
+    /// The candidate nearest to <paramref name="name"/>, or null when none is near: within a third of the longer name's
+    /// characters (at least 2 edits), or one name starting with the other (a truncated key), so an unrelated name is
+    /// not suggested.
     /// </summary>
     public static string? Nearest(string name, IEnumerable<string> candidates)
     {
@@ -53,12 +54,14 @@ internal static class EditDistance
         foreach (var candidate in candidates)
         {
             var distance = Between(name, candidate);
-            if (distance < best)
+            var near = distance <= Math.Max(2, Math.Max(name.Length, candidate.Length) / 3)
+                || (name.Length >= 3 && (candidate.StartsWith(name, StringComparison.OrdinalIgnoreCase) || name.StartsWith(candidate, StringComparison.OrdinalIgnoreCase)));
+            if (near && distance < best)
             {
                 (nearest, best) = (candidate, distance);
             }
         }
 
-        return best <= Math.Max(2, name.Length / 3) ? nearest : null;
+        return nearest;
     }
 }
