@@ -24,6 +24,13 @@ internal static class DefinitionCommand
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
+            if (parse.UnmatchedTokens.Count != 0)
+            {
+                // The root lets unmatched tokens through as configuration; this command reads none.
+                parse.InvocationConfiguration.Error.WriteLine($"fastgateway: definition takes no argument '{parse.UnmatchedTokens[0]}' (only --json; it reads no configuration)");
+                return GatewayCommandLine.UsageError;
+            }
+
             if (parse.GetValue(Json))
             {
                 // Indented for reading; the same document (and hash) as the admin API's compact one.

@@ -19,6 +19,9 @@ internal static class GatewayCommandLine
     /// <summary>Program name in messages and usage.</summary>
     public const string Name = "FastGateway";
 
+    /// <summary>Exit code of a command line that cannot be understood (System.CommandLine's own parse errors use it too).</summary>
+    public const int UsageError = 1;
+
     /// <summary>Where configuration comes from, printed after the usage.</summary>
     private const string ConfigurationHelp = """
         Configuration (later sources override earlier ones):
@@ -50,7 +53,19 @@ internal static class GatewayCommandLine
             root.Subcommands.Add(command);
         }
 
-        root.SetAction((parse, cancellation) => run(ConfigurationArguments(parse), cancellation));
+        root.SetAction((parse, cancellation) =>
+        {
+            var args = ConfigurationArguments(parse);
+            if (StrayWord(args) is { } word)
+            {
+                // `FastGateway chek` would otherwise start the gateway: configuration ignores a word that is no key's value.
+                var nearest = Hosting.EditDistance.Nearest(word, commands.Select(command => command.Name));
+                parse.InvocationConfiguration.Error.WriteLine($"fastgateway: unknown command '{word}'{(nearest is null ? "" : $"; did you mean '{nearest}'?")} (FastGateway --help lists them)");
+                return Task.FromResult(UsageError);
+            }
+
+            return run(args, cancellation);
+        });
         foreach (var option in root.Options)
         {
             if (option is HelpOption help && help.Action is HelpAction standard)
@@ -71,6 +86,29 @@ internal static class GatewayCommandLine
     {
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         return parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>
+    /// The first token that is neither a configuration key (<c>--key=value</c>, <c>--key</c>, <c>/key</c>) nor the value
+    /// after a key given without <c>=</c>, as ASP.NET Core's command-line provider pairs them; null when there is none.
+    /// </summary>
+    internal static string? StrayWord(IReadOnlyList<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.StartsWith('-') && !token.StartsWith('/'))
+            {
+                return token;
+            }
+
+            if (!token.Contains('=', StringComparison.Ordinal))
+            {
+                i++; // its value
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The tokens meant for configuration, in their order (everything the command line did not match).</summary>

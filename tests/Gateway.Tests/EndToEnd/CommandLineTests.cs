@@ -47,6 +47,18 @@ public sealed partial class CommandLineTests : IDisposable
         Assert.False(Directory.Exists(DataFolder));
     }
 
+    [Theory]
+    [InlineData("chek", "fastgateway: unknown command 'chek'; did you mean 'check'? (FastGateway --help lists them)")]
+    [InlineData("definitions", "fastgateway: unknown command 'definitions'; did you mean 'definition'? (FastGateway --help lists them)")]
+    public async Task UnknownCommand_Exit1_NamesNearest_DoesNotStartTheGateway(string command, string message)
+    {
+        var (exitCode, _, stderr) = await RunAsync("--urls", "http://127.0.0.1:0", $"--Storage:Path={DataFolder}", $"--Upstreams:timetravels={BrokenUpstreams.Closed()}", command);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(message, stderr.Trim());
+        Assert.False(Directory.Exists(DataFolder));
+    }
+
     [Fact]
     public async Task Check_ValidConfiguration_Exit0_OneLine_DataFolderUntouched()
     {

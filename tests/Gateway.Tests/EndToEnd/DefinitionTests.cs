@@ -72,6 +72,16 @@ public sealed class DefinitionTests : IDisposable
     }
 
     [Fact]
+    public async Task Definition_WithAConfigurationArgument_Exit1()
+    {
+        var (exitCode, stdout, stderr) = await RunAsync("definition", "--Upstreams:timetravels=http://127.0.0.1:1");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal("", stdout);
+        Assert.Contains("definition takes no argument '--Upstreams:timetravels=http://127.0.0.1:1'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AdminDefinition_SameDocumentAsTheCommand_AdminKeyRequired()
     {
         var command = await RunAsync("definition", "--json");
