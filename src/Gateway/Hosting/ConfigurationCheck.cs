@@ -98,7 +98,10 @@ internal static class ConfigurationCheck
 
         foreach (var section in configuration.GetSection("Bootstrap:Users").GetChildren())
         {
-            if (UserAdminEndpoints.Validate(section["Username"], section["Password"]) is { } problem)
+            // Bound (not read key by key as UserBootstrap does) so the binder constructs the type, which keeps its
+            // properties for the key check in a trimmed or native binary.
+            if (Bind(problems, () => section.Get<BootstrapUserOptions>() ?? new BootstrapUserOptions()) is { } user
+                && UserAdminEndpoints.Validate(user.Username, user.Password) is { } problem)
             {
                 problems.Add($"{section.Path}: {problem}");
             }

@@ -88,11 +88,11 @@ internal static class ConfigurationKeyCheck
             return;
         }
 
-        if (DictionaryValueType(type) is { } value2)
+        if (DictionaryValueType(type) is { } valueType)
         {
             foreach (var child in node.GetChildren())
             {
-                CheckValue(child, value2, errors, unconvertible);
+                CheckValue(child, valueType, errors, unconvertible);
             }
 
             return;
@@ -104,6 +104,13 @@ internal static class ConfigurationKeyCheck
     private static void CheckObject(IConfigurationSection node, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, List<string> errors, HashSet<string> unconvertible)
     {
         var properties = Keys(type);
+        if (properties.Length == 0)
+        {
+            // No options type has no keys: its properties were trimmed away (a type the binder never constructs, so
+            // its [DynamicallyAccessedMembers] never applied). Fail open: refusing every key would stop the start.
+            return;
+        }
+
         foreach (var child in node.GetChildren())
         {
             var property = Array.Find(properties, p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));

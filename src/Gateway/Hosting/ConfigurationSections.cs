@@ -11,7 +11,8 @@ namespace FastGateway.Hosting;
 /// <remarks>
 /// A new option is covered by adding its property; a new section by one line here. An options type reached through a
 /// property (not listed here) carries <c>[DynamicallyAccessedMembers(PublicProperties)]</c> on its declaration, so its
-/// properties survive trimming and Native AOT (ConfigurationKeyCheckTests asserts it for every reachable type).
+/// properties survive trimming and Native AOT (ConfigurationKeyCheckTests asserts it for every reachable type); the
+/// attribute applies once the type is constructed, so the type must also be bound somewhere (<c>Get&lt;T&gt;()</c>).
 /// </remarks>
 internal static class ConfigurationSections
 {
