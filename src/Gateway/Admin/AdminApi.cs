@@ -131,6 +131,7 @@ internal static class AdminApi
         admin.MapPost("/tokens/remove-expired", tokens.RemoveExpiredAsync)
             .DocumentAdmin("Remove expired tokens", "Deletes expired tokens and codes durably, then compacts the store; returns how many were removed (webMethods removeExpiredAccessTokens).")
             .Returns<TokenRemoveResponse>();
+        admin.MapGet("/definition", DefinitionAdminEndpoints.GetAsync).DocumentAdmin("Read the compiled definition", "The APIs, resources, API scopes and scope mappings compiled into this binary from gateway.json, sorted by name, and `hash` (`sha256:` + hex of the canonical text form): compare it across builds or nodes. Same document as `FastGateway definition --json`.").Returns<DefinitionResponse>();
         app.MapPost("/invoke/pub.oauth/removeExpiredAccessTokens", tokens.RemoveExpiredAsync)
             .RequireAdminKey(Protect)
             .DocumentAdmin("Remove expired tokens (webMethods URL)", "Same as POST /admin/v1/tokens/remove-expired, at the webMethods service path; needs the admin key.")

@@ -155,6 +155,29 @@ internal sealed class AdminListener
     private static Task NotFound(HttpContext context) =>
         ErrorResponse.WriteAsync(context, 404, ErrorCodes.NotFound, $"nothing here: {context.Request.Method} {context.Request.Path}");
 
+    /// <summary>Every malformed entry of <c>Admin:Urls</c>, one message each (also used by <c>FastGateway check</c>); the
+    /// clash with a public listener's port is found only at start, where the public URLs are resolved.</summary>
+    public static IEnumerable<string> Problems(IConfiguration configuration)
+    {
+        foreach (var url in Split(configuration["Admin:Urls"]))
+        {
+            string? problem = null;
+            try
+            {
+                AdminPort(url);
+            }
+            catch (InvalidOperationException e)
+            {
+                problem = e.Message;
+            }
+
+            if (problem is not null)
+            {
+                yield return problem;
+            }
+        }
+    }
+
     private static int AdminPort(string url)
     {
         var address = TryParse(url)

@@ -35,8 +35,7 @@ public static class GatewayApp
     /// <exception cref="InvalidDataException">A state file under <c>Storage:Path</c> is corrupt.</exception>
     public static WebApplication Build(string[] args)
     {
-        // appsettings.json ships beside the binary; Storage:Path and other relative paths stay relative to the working directory.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = CreateBuilder(args);
         var configuration = builder.Configuration;
         // The slim builder registers only the simple console formatter and forces its name over configuration, so
         // Logging:Console:FormatterName=json (or systemd) did nothing: AddConsole registers the three built-in formatters,
@@ -82,6 +81,15 @@ public static class GatewayApp
         app.MapGatewayMetrics();
         return app;
     }
+
+    /// <summary>
+    /// The host builder with the gateway's configuration sources, and nothing opened yet (also what
+    /// <c>FastGateway check</c> reads).
+    /// </summary>
+    /// <exception cref="InvalidDataException">appsettings.json (or appsettings.{Environment}.json) is not valid JSON.</exception>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        // appsettings.json ships beside the binary; Storage:Path and other relative paths stay relative to the working directory.
+        WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
     /// <summary>Kestrel's settings: field encodings, the request-body limit, and inline scheduling.</summary>
     private static void ConfigureKestrel(WebApplicationBuilder builder, ProxyOptions proxyOptions)

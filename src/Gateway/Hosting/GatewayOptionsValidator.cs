@@ -37,38 +37,30 @@ internal sealed partial class GatewayOptionsValidator :
         services.AddOptions<AccessLogOptions>().ValidateOnStart();
     }
 
-    /// <summary>Binds and checks the gateway's sections of <paramref name="configuration"/>.</summary>
-    /// <exception cref="OptionsValidationException">A value is out of range; the message names every key at fault and
-    /// its allowed values, on one line.</exception>
+    /// <summary>
+    /// Checks the whole configuration (<see cref="ConfigurationCheck.FindProblems"/>: unknown keys, values out of range,
+    /// upstreams, issuer, trusted proxies, admin listener, bootstrap entries), as <c>FastGateway check</c> does.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The configuration has problems; <see cref="OptionsValidationException.Failures"/>
+    /// holds every one, and the message joins them on one line.</exception>
     public static void ThrowIfInvalid(IConfiguration configuration)
     {
-        var validator = new GatewayOptionsValidator();
-        List<string> failures = [];
-        Type? first = null;
-        Check("OAuth", validator.Validate("OAuth", configuration.GetSection("OAuth").Get<OAuthOptions>() ?? new OAuthOptions()), typeof(OAuthOptions));
-        Check("Storage", validator.Validate("Storage", configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions()), typeof(StorageOptions));
-        Check("Admin", validator.Validate("Admin", configuration.GetSection("Admin").Get<AdminOptions>() ?? new AdminOptions()), typeof(AdminOptions));
-        Check("Proxy", validator.Validate("Proxy", configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions()), typeof(ProxyOptions));
-        // Telemetry's subsections one by one, so each message names its full key (Telemetry:Tracing:SampleRatio).
-        var telemetry = configuration.GetSection("Telemetry").Get<Observability.TelemetryOptions>() ?? new Observability.TelemetryOptions();
-        Check("Telemetry:Metrics", validator.Validate("Telemetry:Metrics", telemetry.Metrics), typeof(Observability.TelemetryOptions));
-        Check("Telemetry:Tracing", validator.Validate("Telemetry:Tracing", telemetry.Tracing), typeof(Observability.TelemetryOptions));
-        Check("AccessLog", validator.Validate("AccessLog", configuration.GetSection("AccessLog").Get<AccessLogOptions>() ?? new AccessLogOptions()), typeof(AccessLogOptions));
-        if (first is not null)
+        var problems = ConfigurationCheck.FindProblems(configuration);
+        if (problems.Count != 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, first, failures);
+            throw new OptionsValidationException(Options.DefaultName, typeof(GatewayOptionsValidator), problems);
         }
+    }
 
-        void Check(string section, ValidateOptionsResult result, Type type)
+    /// <summary>Adds the failures of <paramref name="result"/> to <paramref name="problems"/>, each prefixed with its key.</summary>
+    public static void Collect(string section, ValidateOptionsResult result, List<string> problems)
+    {
+        if (result.Failed)
         {
-            if (result.Failed)
-            {
-                first ??= type;
-                // "AccessTokenLifetime: must be ..." (the generator's "member: message") reads "OAuth:AccessTokenLifetime must be ...".
-                failures.AddRange(result.Failures!.Select(failure => failure.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0
-                    ? $"{section}:{failure[..colon]} {failure[(colon + 2)..]}"
-                    : $"{section}: {failure}"));
-            }
+            // "AccessTokenLifetime: must be ..." (the generator's "member: message") reads "OAuth:AccessTokenLifetime must be ...".
+            problems.AddRange(result.Failures!.Select(failure => failure.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0
+                ? $"{section}:{failure[..colon]} {failure[(colon + 2)..]}"
+                : $"{section}: {failure}"));
         }
     }
 }

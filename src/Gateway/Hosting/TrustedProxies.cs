@@ -38,10 +38,13 @@ internal static class TrustedProxies
             return services;
         }
 
-        var addresses = proxies.Select(entry => IPAddress.TryParse(entry, out var address) ? address
-            : throw new InvalidOperationException($"{Section}:KnownProxies: '{entry}' is not an IP address (e.g. 10.0.0.5 or ::1)")).ToArray();
-        var prefixes = networks.Select(entry => System.Net.IPNetwork.TryParse(entry, out var network) ? network
-            : throw new InvalidOperationException($"{Section}:KnownNetworks: '{entry}' is not a CIDR prefix (e.g. 10.0.0.0/8)")).ToArray();
+        if (Problems(configuration).FirstOrDefault() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        var addresses = proxies.Select(entry => IPAddress.Parse(entry)).ToArray();
+        var prefixes = networks.Select(entry => System.Net.IPNetwork.Parse(entry)).ToArray();
         services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -74,6 +77,14 @@ internal static class TrustedProxies
         });
         return services;
     }
+
+    /// <summary>Every entry of <c>ForwardedHeaders:KnownProxies</c> and <c>KnownNetworks</c> that is not an address or a
+    /// CIDR prefix, one message each (also used by <c>FastGateway check</c>).</summary>
+    public static IEnumerable<string> Problems(IConfiguration configuration) =>
+        List(configuration.GetSection($"{Section}:KnownProxies")).Where(entry => !IPAddress.TryParse(entry, out _))
+            .Select(entry => $"{Section}:KnownProxies: '{entry}' is not an IP address (e.g. 10.0.0.5 or ::1)")
+            .Concat(List(configuration.GetSection($"{Section}:KnownNetworks")).Where(entry => !System.Net.IPNetwork.TryParse(entry, out _))
+                .Select(entry => $"{Section}:KnownNetworks: '{entry}' is not a CIDR prefix (e.g. 10.0.0.0/8)"));
 
     /// <summary>Adds the ForwardedHeaders middleware when trusted proxies are configured; goes before the proxy.</summary>
     public static WebApplication UseTrustedProxies(this WebApplication app)

@@ -45,4 +45,5 @@ namespace FastGateway.Json;
 [JsonSerializable(typeof(TokenRevokeRequest))]
 [JsonSerializable(typeof(TokenRevokeResponse))]
 [JsonSerializable(typeof(TokenRemoveResponse))]
+[JsonSerializable(typeof(DefinitionResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -55,17 +55,7 @@ internal sealed class UpstreamTable : IDisposable
         var upstreams = new Upstream[apis.Count];
         for (var i = 0; i < apis.Count; i++)
         {
-            var key = $"Upstreams:{apis[i].Name}";
-            var value = configuration[key];
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new InvalidOperationException($"{key} is not configured: set it to the base URL of the '{apis[i].DisplayName}' upstream, e.g. --{key}=http://127.0.0.1:5081");
-            }
-
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length != 0 || uri.Fragment.Length != 0)
-            {
-                throw new InvalidOperationException($"{key} = '{value}' must be an absolute http or https URL without query or fragment");
-            }
+            var uri = Resolve(configuration, apis[i], out var problem) ?? throw new InvalidOperationException(problem);
 
             // Proxy:PathPolicy for every API, then what Proxy:Apis:<name>:PathPolicy overrides.
             var pathPolicy = options.PathPolicy with { };
@@ -74,6 +64,28 @@ internal sealed class UpstreamTable : IDisposable
         }
 
         return new UpstreamTable(upstreams);
+    }
+
+    /// <summary>Reads <c>Upstreams:&lt;api name&gt;</c> for <paramref name="api"/> (also used by <c>FastGateway check</c>).</summary>
+    /// <returns>The upstream URL, or null with <paramref name="problem"/> saying what is wrong.</returns>
+    public static Uri? Resolve(IConfiguration configuration, FastGateway.Contracts.ApiDescriptor api, out string problem)
+    {
+        var key = $"Upstreams:{api.Name}";
+        var value = configuration[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problem = $"{key} is not configured: set it to the base URL of the '{api.DisplayName}' upstream, e.g. --{key}=http://127.0.0.1:5081";
+            return null;
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length != 0 || uri.Fragment.Length != 0)
+        {
+            problem = $"{key} = '{value}' must be an absolute http or https URL without query or fragment";
+            return null;
+        }
+
+        problem = "";
+        return uri;
     }
 
     /// <summary>The upstream of API <paramref name="apiIndex"/>.</summary>
