@@ -135,14 +135,16 @@ public sealed class ProtectedApiTests(GatewayFixture fixture)
     [Fact]
     public async Task ExpiredToken_Returns401InvalidToken()
     {
-        var client = await CreateClientAsync(Http, "view", accessTokenLifetime: 1);
+        // Expiry is kept in whole seconds: a 1-second token issued late in a second has almost no life left, so the
+        // first request could already find it expired. Three seconds leave at least two.
+        var client = await CreateClientAsync(Http, "view", accessTokenLifetime: 3);
         var token = await GetTokenAsync(Http, client);
         using (var fresh = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings", token)))
         {
             Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        await Task.Delay(TimeSpan.FromSeconds(4.2));
         using var response = await Http.SendAsync(Api(HttpMethod.Get, "/timetravels/bookings", token));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
