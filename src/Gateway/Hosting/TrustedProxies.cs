@@ -50,11 +50,7 @@ internal static class TrustedProxies
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // The defaults trust loopback; only what the operator listed is trusted.
             options.KnownProxies.Clear();
-#if NET10_0_OR_GREATER
             options.KnownIPNetworks.Clear();
-#else
-            options.KnownNetworks.Clear(); // tests/AotCheck (net9): the pre-10 name
-#endif
             foreach (var address in addresses)
             {
                 options.KnownProxies.Add(address);
@@ -62,11 +58,7 @@ internal static class TrustedProxies
 
             foreach (var network in prefixes)
             {
-#if NET10_0_OR_GREATER
                 options.KnownIPNetworks.Add(network);
-#else
-                options.KnownNetworks.Add(new Microsoft.AspNetCore.HttpOverrides.IPNetwork(network.BaseAddress, network.PrefixLength));
-#endif
             }
 
             // No hop limit: the walk stops at the first untrusted hop, however many trusted ones precede it.

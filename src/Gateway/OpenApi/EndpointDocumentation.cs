@@ -128,12 +128,9 @@ internal static class EndpointDocumentation
             }
 
             endpoint.Metadata.Add(new ProducesResponseTypeMetadata(statusCode, type, type is null ? [] : [Json])
-#if NET10_0_OR_GREATER // Description is new in .NET 10; the net9.0 Native AOT check (tests/AotCheck) compiles this file too.
             {
                 Description = description,
-            }
-#endif
-            );
+            });
         });
         return builder;
     }

@@ -7,6 +7,7 @@ using static FastGateway.Tests.Infrastructure.OAuthCalls;
 namespace FastGateway.Tests.EndToEnd;
 
 /// <summary>GET/PATCH /admin/v1/settings on a gateway of its own (the change is process-wide), across a restart.</summary>
+[Trait(GatewayProcess.NativeTrait, GatewayProcess.NativeTraitValue)] // also run against the Native AOT binary (.ci/aot-smoke)
 public sealed class AdminSettingsTests : IAsyncLifetime
 {
     private readonly TempFolder _storage = new();

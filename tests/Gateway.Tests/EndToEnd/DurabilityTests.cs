@@ -8,6 +8,7 @@ namespace FastGateway.Tests.EndToEnd;
 /// Nothing acknowledged is lost: tokens and clients survive a graceful restart and a <c>kill -9</c>
 /// right after they were acknowledged, on the same Storage:Path (real processes, real FASTER files).
 /// </summary>
+[Trait(GatewayProcess.NativeTrait, GatewayProcess.NativeTraitValue)] // also run against the Native AOT binary (.ci/aot-smoke)
 public sealed class DurabilityTests : IAsyncLifetime
 {
     private readonly TempFolder _storage = new();

@@ -8,6 +8,7 @@ namespace FastGateway.Tests.EndToEnd;
 /// lifetime, and past it a refresh is refused. The gateway is restarted on the same data folder with a shorter limit
 /// rather than waiting out a long one.
 /// </summary>
+[Trait(GatewayProcess.NativeTrait, GatewayProcess.NativeTraitValue)] // also run against the Native AOT binary (.ci/aot-smoke)
 public sealed class RefreshTokenAbsoluteLifetimeTests : IAsyncLifetime
 {
     private const string Password = "mr-fusion-2015";

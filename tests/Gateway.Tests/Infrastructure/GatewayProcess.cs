@@ -5,12 +5,28 @@ using System.Text.RegularExpressions;
 namespace FastGateway.Tests.Infrastructure;
 
 /// <summary>
-/// A real FastGateway process (the built FastGateway.dll under <c>dotnet</c>) on a loopback port,
-/// so tests exercise the shipped host, including graceful restarts and <c>kill -9</c>.
+/// A real FastGateway process (the built FastGateway.dll under <c>dotnet</c>, or the executable named by
+/// <c>FASTGATEWAY_BINARY</c>, e.g. the Native AOT build) on a loopback port, so tests exercise the shipped host,
+/// including graceful restarts and <c>kill -9</c>.
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef-0123456789";
+
+    /// <summary>
+    /// The environment variable naming a gateway executable to start instead of <c>dotnet FastGateway.dll</c>:
+    /// .ci/aot-smoke sets it to the Native AOT binary and runs the tests tagged <see cref="NativeTrait"/>.
+    /// </summary>
+    public const string BinaryVariable = "FASTGATEWAY_BINARY";
+
+    /// <summary>
+    /// The xunit trait (<c>[Trait(NativeTrait, NativeTraitValue)]</c>) of the crash, restart and <c>kill -9</c> tests
+    /// that .ci/aot-smoke also runs against the Native AOT binary (<c>--filter Binary=Native</c>).
+    /// </summary>
+    public const string NativeTrait = "Binary";
+
+    /// <summary>The value of <see cref="NativeTrait"/>.</summary>
+    public const string NativeTraitValue = "Native";
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -48,18 +64,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <param name="extraArgs">More --Key=Value arguments.</param>
     public static async Task<GatewayProcess> StartAsync(string storagePath, string upstream, IReadOnlyDictionary<string, string>? environment, params string[] extraArgs)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = CreateStartInfo();
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
         }
 
-        info.ArgumentList.Add(GatewayDll);
         foreach (var arg in (string[])[
             "--urls=http://127.0.0.1:0",
             $"--Storage:Path={storagePath}",
@@ -168,8 +178,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>Runs the gateway to completion with bad configuration and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(GatewayDll);
+        var info = CreateStartInfo();
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -280,5 +289,29 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     [GeneratedRegex(@"Now listening on: (https?://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
 
-    private static string GatewayDll => ExternalTool.BuildOutput("src/Gateway", "FastGateway.dll");
+    /// <summary>
+    /// <c>dotnet FastGateway.dll</c> (this configuration's build), or the executable named by <see cref="BinaryVariable"/>
+    /// when it is set.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The named executable, or the build, does not exist: a test run meant for
+    /// the native binary must not quietly fall back to the JIT build.</exception>
+    private static ProcessStartInfo CreateStartInfo()
+    {
+        var binary = Environment.GetEnvironmentVariable(BinaryVariable);
+        ProcessStartInfo info;
+        if (string.IsNullOrEmpty(binary))
+        {
+            info = new ProcessStartInfo("dotnet");
+            info.ArgumentList.Add(ExternalTool.BuildOutput("src/Gateway", "FastGateway.dll"));
+        }
+        else
+        {
+            info = new ProcessStartInfo(File.Exists(binary) ? Path.GetFullPath(binary) : throw new FileNotFoundException($"{BinaryVariable} names {binary}, which does not exist", binary));
+        }
+
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        return info;
+    }
 }
