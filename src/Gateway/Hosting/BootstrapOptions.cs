@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 
 namespace FastGateway.Hosting;
 
@@ -16,7 +15,6 @@ internal sealed record BootstrapOptions
 }
 
 /// <summary>One entry of <c>Bootstrap:Users</c>: a resource owner created (or whose password is reset) at start.</summary>
-[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
 internal sealed record BootstrapUserOptions
 {
     /// <summary>The username.</summary>

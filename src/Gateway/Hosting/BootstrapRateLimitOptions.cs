@@ -5,7 +5,6 @@ namespace FastGateway.Hosting;
 /// <c>rate_limit</c>), e.g. <c>Bootstrap__Clients__0__RateLimit__Requests=100</c> and
 /// <c>Bootstrap__Clients__0__RateLimit__WindowSeconds=60</c>. Both must be set; same limits as the admin API's.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] // keys checked by ConfigurationKeyCheck
 internal sealed record BootstrapRateLimitOptions
 {
     /// <summary>Requests per window.</summary>

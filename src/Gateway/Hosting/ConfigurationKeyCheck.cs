@@ -18,7 +18,7 @@ namespace FastGateway.Hosting;
 /// </remarks>
 internal static class ConfigurationKeyCheck
 {
-    private const string PropertiesKept = "A type reached through a property (a nested options type, a list's element type) carries [DynamicallyAccessedMembers(PublicProperties)] on its declaration, so its properties are kept; ConfigurationKeyCheckTests walks every such type and fails on one without it.";
+    private const string PropertiesKept = "A type reached through a property (a nested options type, a list's element type) is listed in ConfigurationSections.Nested, which keeps its public properties; ConfigurationKeyCheckTests walks every such type and fails on one missing there.";
 
     /// <summary>Checks every section of <see cref="ConfigurationSections.All"/> present in <paramref name="configuration"/>.</summary>
     /// <param name="configuration">The gateway's configuration.</param>
@@ -106,8 +106,8 @@ internal static class ConfigurationKeyCheck
         var properties = Keys(type);
         if (properties.Length == 0)
         {
-            // No options type has no keys: its properties were trimmed away (a type the binder never constructs, so
-            // its [DynamicallyAccessedMembers] never applied). Fail open: refusing every key would stop the start.
+            // No options type has no keys: its properties were trimmed away (a nested type missing from
+            // ConfigurationSections.Nested, which a test prevents). Fail open: refusing every key would stop the start.
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FastGateway.OAuth;
 using FastGateway.Observability;
 using FastGateway.Throttling;
@@ -10,10 +11,11 @@ namespace FastGateway.Hosting;
 /// Sections of others (<c>Logging</c>, <c>Kestrel</c>, environment variables) are not checked.
 /// </summary>
 /// <remarks>
-/// A new option is covered by adding its property; a new section by one line here. An options type reached through a
-/// property (not listed here) carries <c>[DynamicallyAccessedMembers(PublicProperties)]</c> on its declaration, so its
-/// properties survive trimming and Native AOT (ConfigurationKeyCheckTests asserts it for every reachable type); the
-/// attribute applies once the type is constructed, so the type must also be bound somewhere (<c>Get&lt;T&gt;()</c>).
+/// A new option is covered by adding its property; a new section by one line in <see cref="All"/>; a new options type
+/// reached through a property (a nested object, a list's element) by one line in <see cref="Nested"/>. Native AOT keeps
+/// reflection metadata only for properties something asks for by type: the configuration binder's generated code sets
+/// them directly, so without <see cref="Nested"/> the native binary saw no keys in a nested type (and let every one
+/// through). ConfigurationKeyCheckTests fails when a reachable type is missing from it.
 /// </remarks>
 internal static class ConfigurationSections
 {
@@ -33,4 +35,21 @@ internal static class ConfigurationSections
         new("Telemetry", typeof(TelemetryOptions)),
         new("AccessLog", typeof(AccessLogOptions)),
     ];
+
+    /// <summary>Every options type reached through a property of a section's type, its public properties kept for the key check.</summary>
+    public static IReadOnlyList<Type> Nested { get; } =
+    [
+        Keep<FastGateway.Proxy.PathPolicyOptions>(),
+        Keep<FailureLimitOptions>(),
+        Keep<LockoutOptions>(),
+        Keep<HashingOptions>(),
+        Keep<BootstrapClientOptions>(),
+        Keep<BootstrapRateLimitOptions>(),
+        Keep<BootstrapUserOptions>(),
+        Keep<TelemetryMetricsOptions>(),
+        Keep<TelemetryTracingOptions>(),
+    ];
+
+    // The annotated type parameter is what makes the AOT compiler keep T's public properties for reflection.
+    private static Type Keep<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>() => typeof(T);
 }

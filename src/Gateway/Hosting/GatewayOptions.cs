@@ -202,7 +202,6 @@ internal sealed record ProxyOptions
 /// One entry of <c>Bootstrap:Clients</c>: an application created (or whose secret is reset) at start,
 /// so a deployment or demo can come up with a known client. The secret is stored hashed like any other.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] // keys checked by ConfigurationKeyCheck
 internal sealed record BootstrapClientOptions
 {
     /// <summary>The client_id.</summary>

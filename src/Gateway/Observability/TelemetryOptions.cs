@@ -18,7 +18,6 @@ internal sealed record TelemetryOptions
 }
 
 /// <summary>Configuration section <c>Telemetry:Metrics</c>.</summary>
-[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] // keys checked by ConfigurationKeyCheck
 internal sealed record TelemetryMetricsOptions
 {
     /// <summary>The OpenTelemetry SDK's default cardinality limit per metric.</summary>
@@ -47,7 +46,6 @@ internal sealed record TelemetryMetricsOptions
 }
 
 /// <summary>Configuration section <c>Telemetry:Tracing</c>.</summary>
-[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] // keys checked by ConfigurationKeyCheck
 internal sealed record TelemetryTracingOptions
 {
     /// <summary>

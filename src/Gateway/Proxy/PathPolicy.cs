@@ -42,7 +42,6 @@ internal enum PathOctets
 /// </summary>
 /// <remarks>Refused whatever the policy: <c>%00</c>, literal dot segments (<c>/./</c>, <c>/../</c>), malformed escapes
 /// and raw octets outside RFC 3986's path grammar (section 3.3).</remarks>
-[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] // keys checked by ConfigurationKeyCheck
 internal sealed record PathPolicyOptions
 {
     /// <summary><c>%2F</c> and <c>%5C</c>. Default <see cref="PathOctetAction.Reject"/>.</summary>

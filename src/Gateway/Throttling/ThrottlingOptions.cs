@@ -39,7 +39,6 @@ internal sealed record ThrottlingOptions
 }
 
 /// <summary>A fixed-window failure limit (as Kong's rate limiting counts): at most <see cref="PermitLimit"/> failures per <see cref="Window"/>.</summary>
-[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] // keys checked by ConfigurationKeyCheck
 internal sealed record FailureLimitOptions
 {
     /// <summary>Failures allowed per window; once used up, every attempt of that partition (even a correct one) is refused with 429. 0 = no limit.</summary>
@@ -55,7 +54,6 @@ internal sealed record FailureLimitOptions
 /// <see cref="MaxWait"/>. Unknown usernames are treated alike, so a lockout says nothing about who exists. A locked
 /// username is refused before any password hashing. A correct password (outside a lockout) clears the count.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] // keys checked by ConfigurationKeyCheck
 internal sealed record LockoutOptions
 {
     /// <summary>Failures before the first lockout (Keycloak's "Max login failures"). Default 30; 0 = no lockout.</summary>
@@ -82,7 +80,6 @@ internal sealed record LockoutOptions
 /// checks run at once and <see cref="QueueLimit"/> wait; past that the request is shed with 503
 /// <c>temporarily_unavailable</c> and <c>Retry-After</c>, so guessing cannot starve the other endpoints of CPU.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)] // keys checked by ConfigurationKeyCheck
 internal sealed record HashingOptions
 {
     /// <summary>Password checks running at once. Default 0 = half the processor count, at least 1.</summary>

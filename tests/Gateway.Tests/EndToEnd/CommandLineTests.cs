@@ -60,6 +60,7 @@ public sealed partial class CommandLineTests : IDisposable
     }
 
     [Fact]
+    [Trait(GatewayProcess.NativeTrait, GatewayProcess.NativeTraitValue)]
     public async Task Check_ValidConfiguration_Exit0_OneLine_DataFolderUntouched()
     {
         var (exitCode, stdout, stderr) = await RunAsync("check", $"--Storage:Path={DataFolder}", "--Upstreams:timetravels=http://127.0.0.1:5081",
@@ -71,7 +72,38 @@ public sealed partial class CommandLineTests : IDisposable
         Assert.False(Directory.Exists(DataFolder), "check must not create or open the data folder");
     }
 
+    /// <summary>
+    /// Keys inside nested options types (objects, list entries) are checked too. In the native binary this needs their
+    /// properties kept for reflection (ConfigurationSections.Nested): once it saw none there and let every one through.
+    /// </summary>
     [Fact]
+    [Trait(GatewayProcess.NativeTrait, GatewayProcess.NativeTraitValue)]
+    public async Task Check_UnknownKeysInNestedSections_EveryOneNamed()
+    {
+        var (exitCode, _, stderr) = await RunAsync("check", $"--Storage:Path={DataFolder}", "--Upstreams:timetravels=http://127.0.0.1:5081",
+            "--Throttling:Address:PermitLimt=5",
+            "--Throttling:Lockout:FailureFactr=3",
+            "--Proxy:PathPolicy:EscapedSlashez=Forward",
+            "--Bootstrap:Clients:0:ClientIdd=app",
+            "--Telemetry:Tracing:SampleRatoi=0.5");
+
+        Assert.Equal(2, exitCode);
+        string[] expected =
+        [
+            "unknown key 'Throttling:Address:PermitLimt'; did you mean 'Throttling:Address:PermitLimit'?",
+            "unknown key 'Throttling:Lockout:FailureFactr'; did you mean 'Throttling:Lockout:FailureFactor'?",
+            "unknown key 'Proxy:PathPolicy:EscapedSlashez'; did you mean 'Proxy:PathPolicy:EscapedSlashes'?",
+            "unknown key 'Bootstrap:Clients:0:ClientIdd'; did you mean 'Bootstrap:Clients:0:ClientId'?",
+            "unknown key 'Telemetry:Tracing:SampleRatoi'; did you mean 'Telemetry:Tracing:SampleRatio'?",
+        ];
+        foreach (var line in expected)
+        {
+            Assert.Contains(line, stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    [Trait(GatewayProcess.NativeTrait, GatewayProcess.NativeTraitValue)]
     public async Task Check_SeveralProblems_ListsEveryOne_ExitNonZero()
     {
         var (exitCode, _, stderr) = await RunAsync("check", $"--Storage:Path={DataFolder}",
@@ -190,8 +222,9 @@ public sealed partial class CommandLineTests : IDisposable
         Assert.False(Directory.Exists(DataFolder));
     }
 
+    // The gateway under test: the native binary when .ci/aot-smoke runs the Binary=Native tests, else the built dll.
     private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
-        GatewayProcess.RunCommandAsync(GatewayProcess.GatewayDllPath, null, args);
+        GatewayProcess.RunShippedAsync(args);
 
     private static void CopyFolder(string from, string to)
     {

@@ -218,6 +218,26 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// Runs the gateway under test (the binary named by <see cref="BinaryVariable"/>, else the built FastGateway.dll) with
+    /// <paramref name="args"/> to completion: its exit code and its standard output and error apart.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunShippedAsync(params string[] args)
+    {
+        var info = CreateStartInfo();
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>The built FastGateway.dll.</summary>
     public static string GatewayDllPath => GatewayDll;
 
@@ -302,7 +322,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         if (string.IsNullOrEmpty(binary))
         {
             info = new ProcessStartInfo("dotnet");
-            info.ArgumentList.Add(ExternalTool.BuildOutput("src/Gateway", "FastGateway.dll"));
+            info.ArgumentList.Add(GatewayDll);
         }
         else
         {
@@ -314,4 +334,6 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         info.UseShellExecute = false;
         return info;
     }
+
+    private static string GatewayDll => ExternalTool.BuildOutput("src/Gateway", "FastGateway.dll");
 }
