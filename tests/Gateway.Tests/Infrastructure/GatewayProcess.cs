@@ -70,37 +70,17 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             info.Environment[name] = value;
         }
 
-        foreach (var arg in (string[])[
-            "--urls=http://127.0.0.1:0",
-            $"--Storage:Path={storagePath}",
-            $"--Upstreams:timetravels={upstream}",
-            $"--Admin:ApiKey={AdminKey}",
-            "--OAuth:RequireHttps=false",
-            "--Logging:LogLevel:Default=Information",
-            "--Logging:Console:FormatterName=simple",
-            // Every test talks from 127.0.0.1, unlike real clients: the per-address failure limits are raised so the
-            // suite's own wrong-credential tests do not add up (tests of the limits set their own, later args win).
-            "--Throttling:Address:PermitLimit=100000",
-            "--Throttling:AdminAddress:PermitLimit=100000",
-            .. extraArgs])
+        var gateway = Spawn(info, storagePath, upstream, extraArgs);
+        try
         {
-            info.ArgumentList.Add(arg);
+            await gateway.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
         }
-
-        var gateway = new GatewayProcess(Process.Start(info)!) { StoragePath = storagePath };
-        gateway._process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
-        gateway._process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
-        gateway._process.BeginOutputReadLine();
-        gateway._process.BeginErrorReadLine();
-        var exited = gateway._process.WaitForExitAsync();
-        var first = await Task.WhenAny(gateway._listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
-        if (first != gateway._listening.Task)
+        catch (InvalidOperationException)
         {
             gateway.KillHard();
-            throw new InvalidOperationException($"the gateway did not start:\n{gateway.Output}");
+            throw;
         }
 
-        gateway.BaseAddress = await gateway._listening.Task;
         return gateway;
     }
 
@@ -117,6 +97,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(gatewayDll ?? GatewayDll);
+        return Spawn(info, storagePath, upstream, extraArgs);
+    }
+
+    /// <summary>Starts <paramref name="info"/> with the standard test arguments, then <paramref name="extraArgs"/> (later ones win).</summary>
+    private static GatewayProcess Spawn(ProcessStartInfo info, string storagePath, string upstream, string[] extraArgs)
+    {
         foreach (var arg in (string[])[
             "--urls=http://127.0.0.1:0",
             $"--Storage:Path={storagePath}",
@@ -125,6 +111,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             "--OAuth:RequireHttps=false",
             "--Logging:LogLevel:Default=Information",
             "--Logging:Console:FormatterName=simple",
+            // Every test talks from 127.0.0.1, unlike real clients: the per-address failure limits are raised so the
+            // suite's own wrong-credential tests do not add up (tests of the limits set their own, later args win).
             "--Throttling:Address:PermitLimit=100000",
             "--Throttling:AdminAddress:PermitLimit=100000",
             .. extraArgs])
