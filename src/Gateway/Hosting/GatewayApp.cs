@@ -37,12 +37,7 @@ public static class GatewayApp
     {
         var builder = CreateBuilder(args);
         var configuration = builder.Configuration;
-        // The slim builder registers only the simple console formatter and forces its name over configuration, so
-        // Logging:Console:FormatterName=json (or systemd) did nothing: AddConsole registers the three built-in formatters,
-        // and the configured name is applied after the slim builder's.
-        builder.Logging.AddConsole();
-        builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console =>
-            console.FormatterName = configuration["Logging:Console:FormatterName"] is { Length: > 0 } formatter ? formatter : console.FormatterName);
+        UseConfiguredConsoleFormatter(builder);
         GatewayOptionsValidator.ThrowIfInvalid(configuration);
         var proxyOptions = configuration.GetSection("Proxy").Get<ProxyOptions>() ?? new ProxyOptions();
         ConfigureKestrel(builder, proxyOptions);
@@ -90,6 +85,18 @@ public static class GatewayApp
     public static WebApplicationBuilder CreateBuilder(string[] args) =>
         // appsettings.json ships beside the binary; Storage:Path and other relative paths stay relative to the working directory.
         WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+    /// <summary>
+    /// <c>Logging:Console:FormatterName</c> (<c>simple</c>, <c>json</c>, <c>systemd</c>) takes effect: the slim builder
+    /// registers only the simple formatter and forces its name over configuration. AddConsole registers the three
+    /// built-in formatters, and the configured name is applied after the slim builder's.
+    /// </summary>
+    private static void UseConfiguredConsoleFormatter(WebApplicationBuilder builder)
+    {
+        builder.Logging.AddConsole();
+        builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console =>
+            console.FormatterName = builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } formatter ? formatter : console.FormatterName);
+    }
 
     /// <summary>Kestrel's settings: field encodings, the request-body limit, and inline scheduling.</summary>
     private static void ConfigureKestrel(WebApplicationBuilder builder, ProxyOptions proxyOptions)
