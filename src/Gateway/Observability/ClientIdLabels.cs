@@ -16,7 +16,7 @@ namespace FastGateway.Observability;
 internal sealed class ClientIdLabels(int limit)
 {
     /// <summary>The label of a client beyond the limit.</summary>
-    public const string Other = "_OTHER";
+    public const string Other = GatewayTelemetry.Other;
 
     /// <summary>Default for <c>Telemetry:Metrics:MaxClientIds</c>.</summary>
     public const int DefaultLimit = 100;

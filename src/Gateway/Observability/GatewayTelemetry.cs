@@ -17,6 +17,12 @@ internal static class GatewayTelemetry
     /// <summary>The meter and activity source name: <c>FastGateway</c>.</summary>
     public const string Name = "FastGateway";
 
+    /// <summary>The value of a tag outside its known set (the OpenTelemetry semantic conventions' word for it).</summary>
+    public const string Other = "_OTHER";
+
+    /// <summary>The tag of an outcome (of a token request, a token validation): <c>fastgateway.outcome</c>.</summary>
+    public const string OutcomeTag = "fastgateway.outcome";
+
     /// <summary>The gateway's meter.</summary>
     public static readonly Meter Meter = new(Name);
 

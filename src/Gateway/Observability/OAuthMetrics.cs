@@ -19,10 +19,10 @@ internal static class OAuthMetrics
     public const string GrantTypeTag = "oauth.grant_type";
 
     /// <summary>The outcome tag: <c>issued</c>, <c>active</c>, <c>inactive</c>, <c>revoked</c>, or the RFC 6749 section 5.2 error code.</summary>
-    public const string OutcomeTag = "fastgateway.outcome";
+    public const string OutcomeTag = GatewayTelemetry.OutcomeTag;
 
-    /// <summary>The value of a tag outside its known set (the semantic conventions' word for it).</summary>
-    public const string Other = "_OTHER";
+    /// <summary>The value of a tag outside its known set.</summary>
+    public const string Other = GatewayTelemetry.Other;
 
     /// <summary>Outcome of a token request that returned tokens.</summary>
     public const string Issued = "issued";

@@ -26,7 +26,7 @@ internal static class ProxyMetrics
     /// <summary>Tag: the status class, <c>1xx</c> to <c>5xx</c>.</summary>
     public const string StatusClassTag = "fastgateway.status_class";
     /// <summary>Tag: the validation outcome (<see cref="Outcome"/>).</summary>
-    public const string OutcomeTag = "fastgateway.outcome";
+    public const string OutcomeTag = GatewayTelemetry.OutcomeTag;
 
     // Seconds. The gateway answers in well under a millisecond: OpenTelemetry's default HTTP buckets start at 5 ms and
     // would put every request in the first one.
@@ -85,7 +85,7 @@ internal static class ProxyMetrics
         "OPTIONS" => "OPTIONS",
         "TRACE" => "TRACE",
         "CONNECT" => "CONNECT",
-        _ => "_OTHER",
+        _ => GatewayTelemetry.Other,
     };
 
     /// <summary>Counts one validation <paramref name="outcome"/> of API <paramref name="api"/>.</summary>
@@ -154,7 +154,7 @@ internal static class RouteLabels
 
     /// <summary>The span name of resource <paramref name="resourceIndex"/>; without a resource, the method alone (or <c>HTTP</c> for an unknown one).</summary>
     public static string SpanName(int resourceIndex, string methodLabel) =>
-        resourceIndex >= 0 ? SpanNames[resourceIndex] : methodLabel == "_OTHER" ? "HTTP" : methodLabel;
+        resourceIndex >= 0 ? SpanNames[resourceIndex] : methodLabel == GatewayTelemetry.Other ? "HTTP" : methodLabel;
 
     private static string[] Build(Func<ApiDescriptor, ResourceDescriptor, string> label)
     {

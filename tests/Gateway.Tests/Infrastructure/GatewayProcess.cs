@@ -166,25 +166,15 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>Runs the gateway to completion with bad configuration and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
     {
-        var info = CreateStartInfo();
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await RunToCompletionAsync(CreateStartInfo(), args);
+        return (exitCode, stdout + stderr);
     }
 
     /// <summary>
     /// Runs <paramref name="gatewayDll"/> (<see cref="GatewayDllPath"/> or a copy of its folder) with
     /// <paramref name="args"/> to completion, and returns its exit code and its standard output and error apart.
     /// </summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(string gatewayDll, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(string gatewayDll, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -193,26 +183,18 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
 
         info.ArgumentList.Add(gatewayDll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        return RunToCompletionAsync(info, args);
     }
 
     /// <summary>
     /// Runs the gateway under test (the binary named by <see cref="BinaryVariable"/>, else the built FastGateway.dll) with
     /// <paramref name="args"/> to completion: its exit code and its standard output and error apart.
     /// </summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunShippedAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunShippedAsync(params string[] args) =>
+        RunToCompletionAsync(CreateStartInfo(), args);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunToCompletionAsync(ProcessStartInfo info, string[] args)
     {
-        var info = CreateStartInfo();
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
