@@ -111,8 +111,7 @@ internal static class ConfigurationCheck
 
         foreach (var section in configuration.GetSection("Bootstrap:Users").GetChildren())
         {
-            // Bound (not read key by key as UserBootstrap does) so the binder constructs the type, which keeps its
-            // properties for the key check in a trimmed or native binary.
+            // Checked as the admin API checks a new user (its properties are kept for the key check by ConfigurationSections.Nested).
             if (Bind(problems, () => section.Get<BootstrapUserOptions>() ?? new BootstrapUserOptions()) is { } user
                 && UserAdminEndpoints.Validate(user.Username, user.Password) is { } problem)
             {
